@@ -1,0 +1,363 @@
+"""marshmallow schemas: the one definition of every payload that crosses the boundary.
+
+The API, the seed loader, bulk imports and the web forms all validate through
+``ProductEntrySchema``, so a rule is written once. Validation collects *every*
+problem in one pass; each error is keyed by the field it concerns.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from catalogue import vocab
+
+# Control characters other than tab, newline and carriage return have no place
+# in an entry's text and break CSV exports and terminals (e.g. NUL bytes).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ANSWER_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+MAX_ANSWERS = 200
+
+
+class Text(fields.String):
+    """A string trimmed of surrounding whitespace, refusing control characters."""
+
+    default_error_messages = {
+        "control": "Remove control characters such as null bytes from this text.",
+        "blank": "This field cannot be blank.",
+    }
+
+    def __init__(self, *, max_length: int, min_length: int = 1, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if _CONTROL_CHARS.search(text):
+            raise self.make_error("control")
+        return text
+
+
+class WebAddress(Text):
+    """An absolute http(s) URL."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=300, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+            raise ValidationError("Enter a full web address starting with https://, e.g. https://example.com/product.")
+        return text
+
+
+def choice(vocabulary: vocab.Vocabulary, **kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=validate.OneOf(
+            vocabulary.values, error="Choose one of: {choices}."
+        ),
+        metadata={"description": f"One of the `{vocabulary.name}` vocabulary."},
+        **kwargs,
+    )
+
+
+def subset(vocabulary: vocab.Vocabulary, **kwargs: Any) -> fields.List:
+    return fields.List(
+        choice(vocabulary),
+        validate=[
+            validate.Length(min=1, error="Choose at least one value."),
+            _no_duplicates,
+        ],
+        **kwargs,
+    )
+
+
+def _no_duplicates(values: list[Any]) -> None:
+    if len(set(values)) != len(values):
+        raise ValidationError("List each value only once.")
+
+
+class Answers(fields.Dict):
+    """Answers to evaluator questions, keyed by question id.
+
+    Here only their shape is checked; each evaluator's question types and
+    options are checked by the evaluator framework against installed plugins.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(keys=fields.String(), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dict[str, Any]:
+        answers = super()._deserialize(value, attr, data, **kwargs)
+        if len(answers) > MAX_ANSWERS:
+            raise ValidationError(f"Give at most {MAX_ANSWERS} answers.")
+        problems: dict[str, list[str]] = {}
+        for key, answer in answers.items():
+            if not ANSWER_KEY.match(key):
+                problems[key] = ["Question ids are lower-case letters, digits and underscores, e.g. dp_dpia."]
+            elif (problem := _answer_problem(answer)) is not None:
+                problems[key] = [problem]
+        if problems:
+            raise ValidationError(problems)
+        return answers
+
+
+def _answer_problem(answer: Any) -> str | None:
+    if answer is None or isinstance(answer, (bool, int, float)):
+        return None
+    if isinstance(answer, str):
+        if len(answer) > 5000:
+            return "Keep a text answer to 5000 characters or fewer."
+        if _CONTROL_CHARS.search(answer):
+            return "Remove control characters such as null bytes from this answer."
+        return None
+    if isinstance(answer, list):
+        if len(answer) > 50 or not all(isinstance(item, str) and len(item) <= 200 for item in answer):
+            return "A list answer holds at most 50 short option strings."
+        return None
+    return "An answer is true/false, a number, a string or a list of option strings."
+
+
+class ProductEntrySchema(Schema):
+    """A product entry as a supplier submits it (DESIGN §3)."""
+
+    name = Text(required=True, max_length=120, metadata={"description": "The product's name."})
+    supplier = Text(
+        load_default=None,
+        max_length=120,
+        metadata={"description": "The supplier organisation. Defaults to the submitting user's organisation."},
+    )
+    website = WebAddress(required=True)
+    summary = Text(required=True, max_length=280, metadata={"description": "One or two sentences, at most 280 characters."})
+    description = Text(required=True, max_length=10_000, metadata={"description": "What the product is and does."})
+    ai_features = Text(
+        required=True, max_length=5_000, metadata={"description": "What the AI does and for whom; judged for classification."}
+    )
+    ai_models = fields.List(
+        Text(max_length=120),
+        load_default=list,
+        validate=[validate.Length(max=20), _no_duplicates],
+        metadata={"description": 'The AI models used, e.g. "GPT-4o via Azure OpenAI".'},
+    )
+    intended_users = subset(vocab.INTENDED_USERS, required=True)
+    pupil_interaction = choice(vocab.PUPIL_INTERACTION, required=True)
+    phases = subset(vocab.PHASES, required=True)
+    key_stages = subset(vocab.KEY_STAGES, required=True)
+    age_min = fields.Integer(required=True, strict=True, validate=validate.Range(*vocab.AGE_LIMITS))
+    age_max = fields.Integer(required=True, strict=True, validate=validate.Range(*vocab.AGE_LIMITS))
+    subjects = fields.List(Text(max_length=80), load_default=list, validate=[validate.Length(max=40), _no_duplicates])
+    pricing = choice(vocab.PRICING, required=True)
+    answers = Answers(load_default=dict, metadata={"description": "Answers to evaluator questions, keyed by question id."})
+
+    @validates_schema(skip_on_field_errors=False)
+    def _check_consistency(self, data: dict[str, Any], **kwargs: Any) -> None:
+        # Called with the fields that passed their own checks; cross-field rules
+        # only judge values that are individually valid.
+        errors: dict[str, list[str]] = {}
+        age_min, age_max = data.get("age_min"), data.get("age_max")
+        ages_valid = age_min is not None and age_max is not None
+        if ages_valid and age_min > age_max:
+            errors.setdefault("age_max", []).append(f"age_max ({age_max}) must not be below age_min ({age_min}).")
+            ages_valid = False
+
+        key_stages = data.get("key_stages") or []
+        if ages_valid:
+            for stage in key_stages:
+                low, high = vocab.KEY_STAGE_AGES[stage]
+                if high < age_min or low > age_max:
+                    errors.setdefault("key_stages", []).append(
+                        f"{stage} covers ages {low}–{high}, outside the age range {age_min}–{age_max}: "
+                        "remove it or widen the ages."
+                    )
+
+        phases = data.get("phases") or []
+        if phases and key_stages:
+            allowed = frozenset().union(*(vocab.PHASE_KEY_STAGES[p] for p in phases))
+            for stage in key_stages:
+                if stage not in allowed:
+                    errors.setdefault("key_stages", []).append(
+                        f"{stage} is not taught in the phases listed ({', '.join(phases)}): add its phase or remove it."
+                    )
+            for phase in phases:
+                if phase in ("special", "alternative_provision"):
+                    continue
+                if not vocab.PHASE_KEY_STAGES[phase] & set(key_stages):
+                    expected = ", ".join(sorted(vocab.PHASE_KEY_STAGES[phase]))
+                    errors.setdefault("phases", []).append(
+                        f"{phase} needs at least one of its key stages ({expected}) in key_stages."
+                    )
+
+        users = data.get("intended_users")
+        interaction = data.get("pupil_interaction")
+        if users is not None and interaction is not None:
+            if interaction != "none" and "pupils" not in users:
+                errors.setdefault("intended_users", []).append(
+                    f'pupil_interaction is "{interaction}", so add "pupils" to intended_users.'
+                )
+            if interaction == "none" and "pupils" in users:
+                errors.setdefault("pupil_interaction", []).append(
+                    'intended_users includes pupils: say how they use the AI ("supervised" or "direct").'
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProductPatchSchema(ProductEntrySchema):
+    """A partial product entry: only the fields that change (use with ``partial=True``).
+
+    The merged entry is then validated whole with ``ProductEntrySchema``.
+    """
+
+
+ENTRY_FIELDS: tuple[str, ...] = tuple(ProductEntrySchema().fields)
+
+
+# --- Responses -------------------------------------------------------------
+
+
+class SignalSchema(Schema):
+    kind = fields.String(metadata={"description": "workflow or teaching_learning"})
+    reason = fields.String()
+    field = fields.String(metadata={"description": "The entry field the evidence came from."})
+    evidence = fields.String(metadata={"description": "The words or value that triggered the signal."})
+    weight = fields.Float()
+
+
+class ClassificationSchema(Schema):
+    category = fields.String()
+    use_cases = fields.List(fields.String())
+    confidence = fields.Float()
+    signals = fields.List(fields.Nested(SignalSchema))
+    source = fields.String()
+    reason = fields.String()
+
+
+class CriterionResultSchema(Schema):
+    id = fields.String()
+    title = fields.String()
+    outcome = fields.String()
+    weight = fields.Float()
+    explanation = fields.String()
+    evidence = fields.List(fields.String())
+    assurance = fields.String()
+    source = fields.String()
+
+
+class EvaluationSchema(Schema):
+    evaluator = fields.String(attribute="evaluator_id")
+    version = fields.String(attribute="evaluator_version")
+    status = fields.String()
+    stale = fields.Boolean()
+    score = fields.Integer(allow_none=True)
+    band = fields.String(allow_none=True)
+    red_lines = fields.List(fields.String())
+    criteria = fields.List(fields.Nested(CriterionResultSchema))
+    error = fields.String()
+
+
+class OverallSchema(Schema):
+    score = fields.Integer(allow_none=True)
+    band = fields.String(allow_none=True)
+    red_lines = fields.List(fields.String())
+
+
+class VersionSummarySchema(Schema):
+    number = fields.Integer()
+    status = fields.String()
+    created_at = fields.DateTime()
+    review_note = fields.String()
+
+
+class ProductSchema(Schema):
+    """A product as the API returns it: the entry of one version plus its judgements."""
+
+    slug = fields.String()
+    status = fields.String(metadata={"description": "The product's status: " + ", ".join(vocab.STATUSES.values)})
+    version = fields.Integer(metadata={"description": "The version number shown."})
+    version_status = fields.String()
+    published_version = fields.Integer(allow_none=True)
+    latest_version = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    url = fields.String(metadata={"description": "The product's page on the register."})
+    name = fields.String()
+    supplier = fields.String()
+    website = fields.String()
+    summary = fields.String()
+    description = fields.String()
+    ai_features = fields.String()
+    ai_models = fields.List(fields.String())
+    intended_users = fields.List(fields.String())
+    pupil_interaction = fields.String()
+    phases = fields.List(fields.String())
+    key_stages = fields.List(fields.String())
+    age_min = fields.Integer()
+    age_max = fields.Integer()
+    subjects = fields.List(fields.String())
+    pricing = fields.String()
+    answers = fields.Dict()
+    classification = fields.Nested(ClassificationSchema, allow_none=True)
+    evaluations = fields.List(fields.Nested(EvaluationSchema))
+    overall = fields.Nested(OverallSchema, allow_none=True)
+    versions = fields.List(fields.Nested(VersionSummarySchema))
+
+
+class ProductSummarySchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+    supplier = fields.String()
+    summary = fields.String()
+    version = fields.Integer()
+    updated_at = fields.DateTime()
+    url = fields.String()
+
+
+class PageArgsSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
+
+
+class ProductPageSchema(Schema):
+    items = fields.List(fields.Nested(ProductSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    pages = fields.Integer()
+
+
+class ErrorSchema(Schema):
+    """Every API error: the status, a message saying what to do, and the fields at fault."""
+
+    status = fields.Integer(required=True)
+    error = fields.String(required=True, metadata={"description": "The HTTP status phrase."})
+    message = fields.String(required=True)
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "Problems keyed by field name (dotted for nested fields, e.g. answers.dp_dpia)."},
+    )
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested error dicts as ``{"field.sub": [messages]}``."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = key if key != "_schema" else "_body"
+            path = f"{prefix}.{name}" if prefix else str(name)
+            for sub_key, sub_messages in flatten_errors(value, path).items():
+                flat.setdefault(sub_key, []).extend(sub_messages)
+    elif isinstance(messages, list):
+        strings = [str(m) for m in messages if not isinstance(m, (dict, list))]
+        if strings:
+            flat[prefix or "_body"] = strings
+        for item in messages:
+            if isinstance(item, (dict, list)):
+                for sub_key, sub_messages in flatten_errors(item, prefix).items():
+                    flat.setdefault(sub_key, []).extend(sub_messages)
+    else:
+        flat[prefix or "_body"] = [str(messages)]
+    return flat
