@@ -1,0 +1,280 @@
+"""The product logic layer: creating, versioning, publishing and reading entries.
+
+The API, the web pages, the seed loader and the CLI all call these functions,
+so a rule (a new version per change, who may submit for whom) holds everywhere.
+Functions add to the caller's session and never commit: the caller owns the
+transaction, so a refused request leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from catalogue import accounts, audit, permissions
+from catalogue.models import Classification, Evaluation, Organisation, Product, ProductVersion, User, utcnow
+from catalogue.schemas import ENTRY_FIELDS, ProductEntrySchema
+
+
+@dataclass
+class ProductProblem(Exception):
+    """A refused request. ``status`` is the HTTP status it maps to; ``errors`` name the fields."""
+
+    status: int
+    message: str
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        details = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in self.errors.items())
+        return f"{self.message} {details}".strip()
+
+
+def validate_entry(data: Any) -> dict[str, Any]:
+    """Validate a complete product entry; raise ``marshmallow.ValidationError`` listing every problem."""
+    return ProductEntrySchema().load(data)
+
+
+def content_hash(entry: dict[str, Any]) -> str:
+    canonical = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def entry_of(version: ProductVersion) -> dict[str, Any]:
+    """A version's entry as the schema describes it (what a supplier would PATCH)."""
+    entry = {name: getattr(version, name) for name in ENTRY_FIELDS if name != "supplier"}
+    entry["supplier"] = version.product.supplier.name
+    return entry
+
+
+def resolve_supplier(session: Session, user: User, supplier_name: str | None) -> Organisation:
+    """The organisation an entry is submitted for, checking ``user`` may submit for it."""
+    if supplier_name is None:
+        if user.role == "supplier" and user.organisation is not None:
+            return user.organisation
+        raise ProductProblem(422, "Say which supplier this product belongs to.", {"supplier": ["Name the supplier organisation."]})
+    organisation = accounts.organisation_by_name(session, supplier_name)
+    if organisation is None:
+        # Associations register new members as they submit for them; admins may
+        # add any supplier. A supplier's own organisation always exists already.
+        if user.role == "association" and user.organisation is not None:
+            return accounts.create_organisation(session, name=supplier_name, kind="supplier", actor=user, member_of=user.organisation)
+        if user.role == "admin":
+            return accounts.create_organisation(session, name=supplier_name, kind="supplier", actor=user)
+        raise ProductProblem(
+            403,
+            "You can only submit products for your own organisation.",
+            {"supplier": [f"Use your organisation's name ({_own_name(user)}) or leave supplier out."]},
+        )
+    if organisation.kind != "supplier":
+        raise ProductProblem(422, "That organisation is not a supplier.", {"supplier": [f"{supplier_name} is a {organisation.kind}, not a supplier."]})
+    if not permissions.can_submit_for(user, organisation):
+        raise ProductProblem(
+            403,
+            "You can only submit products for your own organisation (or, for an association, its members).",
+            {"supplier": [f"You may not submit for {supplier_name}."]},
+        )
+    return organisation
+
+
+def _own_name(user: User) -> str:
+    return user.organisation.name if user.organisation else "none"
+
+
+def find_by_name(session: Session, supplier: Organisation, name: str) -> Product | None:
+    """The supplier's product whose latest version has this name (case-insensitive)."""
+    statement = (
+        select(Product)
+        .join(ProductVersion, (ProductVersion.product_id == Product.id) & (ProductVersion.number == Product.latest_version_number))
+        .where(Product.supplier_id == supplier.id, func.lower(ProductVersion.name) == name.lower())
+    )
+    return session.exec(statement).first()
+
+
+def get_by_slug(session: Session, slug: str) -> Product | None:
+    return session.exec(select(Product).where(Product.slug == slug)).first()
+
+
+def create_product(
+    session: Session,
+    *,
+    actor: audit.Actor,
+    supplier: Organisation,
+    entry: dict[str, Any],
+    status: str = "submitted",
+    external_ref: str | None = None,
+) -> Product:
+    """Create a product with its first version from a validated ``entry``."""
+    existing = find_by_name(session, supplier, entry["name"])
+    if existing is not None:
+        raise ProductProblem(
+            409,
+            f"{supplier.name} already has a product called {entry['name']!r}: update it with PATCH /api/v1/products/{existing.slug}.",
+            {"name": ["A product with this name already exists for this supplier."]},
+        )
+    base = accounts.slugify(entry["name"])
+    if get_by_slug(session, base) is not None:
+        base = f"{base}-{supplier.slug}"
+    product = Product(slug=accounts.unique_slug(session, Product, base), supplier_id=supplier.id, external_ref=external_ref)
+    product.supplier = supplier
+    session.add(product)
+    session.flush()
+    audit.record(session, actor=actor, action="product.created", entity=product, detail={"supplier": supplier.name})
+    add_version(session, actor=actor, product=product, entry=entry, status=status)
+    return product
+
+
+def add_version(
+    session: Session, *, actor: audit.Actor, product: Product, entry: dict[str, Any], status: str = "submitted"
+) -> tuple[ProductVersion, bool]:
+    """Add ``entry`` as the product's next version, unless it equals the latest one.
+
+    Returns the version now latest and whether it is new: re-submitting an
+    unchanged entry is a no-op, which makes API retries and bulk re-imports safe.
+    """
+    stored = {name: value for name, value in entry.items() if name != "supplier"}
+    digest = content_hash(stored)
+    if product.versions and product.latest_version.content_hash == digest:
+        return product.latest_version, False
+    version = ProductVersion(
+        product_id=product.id,
+        number=product.latest_version_number + 1,
+        status=status,
+        content_hash=digest,
+        created_by_id=actor.id if isinstance(actor, User) else None,
+        **stored,
+    )
+    product.versions.append(version)
+    product.latest_version_number = version.number
+    product.updated_at = utcnow()
+    session.add(product)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="product.version_added",
+        entity=product,
+        detail={"version": version.number, "status": status, "changed": changed_fields(product, version)},
+    )
+    return version, True
+
+
+def changed_fields(product: Product, version: ProductVersion) -> list[str]:
+    previous = product.version(version.number - 1)
+    if previous is None:
+        return []
+    return [name for name in ENTRY_FIELDS if name != "supplier" and getattr(previous, name) != getattr(version, name)]
+
+
+def update_product(session: Session, *, actor: User, product: Product, changes: dict[str, Any]) -> tuple[ProductVersion, bool]:
+    """Apply a partial update on top of the latest version, re-checking the whole entry."""
+    if not permissions.can_edit(actor, product):
+        raise ProductProblem(403, "Only the product's supplier (or its association) can change this entry.")
+    if "supplier" in changes and changes["supplier"] not in (None, product.supplier.name):
+        raise ProductProblem(
+            422, "A product cannot move to another supplier.", {"supplier": [f"This product belongs to {product.supplier.name}."]}
+        )
+    merged = entry_of(product.latest_version) | {k: v for k, v in changes.items() if k != "supplier"}
+    entry = validate_entry(merged)
+    if entry["name"].lower() != product.latest_version.name.lower():
+        clash = find_by_name(session, product.supplier, entry["name"])
+        if clash is not None and clash.id != product.id:
+            raise ProductProblem(409, "Another of your products already has that name.", {"name": [f"Used by {clash.slug}."]})
+    return add_version(session, actor=actor, product=product, entry=entry)
+
+
+def publish(session: Session, *, actor: audit.Actor, product: Product, version: ProductVersion) -> None:
+    """Make ``version`` the one the public register shows."""
+    version.status = "published"
+    product.published_version_number = version.number
+    product.withdrawn_at = None
+    session.add_all([version, product])
+    audit.record(session, actor=actor, action="product.published", entity=product, detail={"version": version.number})
+
+
+def visible_version(product: Product, user: User | None) -> ProductVersion | None:
+    """The version ``user`` should see: the latest for those who may read drafts, else the published one."""
+    if permissions.can_read_unpublished(user, product):
+        return product.latest_version
+    if product.withdrawn_at is not None:
+        return None
+    return product.published_version
+
+
+def _published():  # noqa: ANN202 - a SQL expression
+    return (Product.published_version_number.is_not(None)) & (Product.withdrawn_at.is_(None))
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[tuple[Product, ProductVersion]]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def list_published(session: Session, *, page: int, per_page: int) -> Page:
+    """Published products, by name. (Search and facets arrive with the search index.)"""
+    total = session.exec(select(func.count()).select_from(Product).where(_published())).one()
+    statement = (
+        select(Product, ProductVersion)
+        .join(ProductVersion, (ProductVersion.product_id == Product.id) & (ProductVersion.number == Product.published_version_number))
+        .where(_published())
+        .order_by(func.lower(ProductVersion.name), Product.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return Page(rows=list(session.exec(statement).all()), total=total, page=page, per_page=per_page)
+
+
+def classification_of(session: Session, version: ProductVersion) -> Classification | None:
+    statement = select(Classification).where(Classification.version_id == version.id).order_by(Classification.id.desc())
+    return session.exec(statement).first()
+
+
+def evaluations_of(session: Session, version: ProductVersion) -> list[Evaluation]:
+    statement = select(Evaluation).where(Evaluation.version_id == version.id).order_by(Evaluation.evaluator_id, Evaluation.id.desc())
+    latest: dict[str, Evaluation] = {}
+    for evaluation in session.exec(statement):
+        latest.setdefault(evaluation.evaluator_id, evaluation)
+    return list(latest.values())
+
+
+def describe(
+    session: Session, product: Product, version: ProductVersion, *, url: str, show_unpublished: bool
+) -> dict[str, Any]:
+    """Everything the API says about one version of a product (``ProductSchema``).
+
+    The version history lists unpublished versions only to those who may read them.
+    """
+    return {
+        **entry_of(version),
+        "slug": product.slug,
+        "status": product.status,
+        "version": version.number,
+        "version_status": version.status,
+        "published_version": product.published_version_number,
+        "latest_version": product.latest_version_number,
+        "created_at": product.created_at,
+        "updated_at": product.updated_at,
+        "url": url,
+        "classification": classification_of(session, version),
+        "evaluations": evaluations_of(session, version),
+        "overall": None,
+        "versions": visible_history(product, show_unpublished),
+    }
+
+
+def visible_history(product: Product, show_unpublished: bool) -> list[ProductVersion]:
+    if show_unpublished:
+        return list(product.versions)
+    return [v for v in product.versions if v.status == "published"]
