@@ -1,0 +1,369 @@
+"""The built-in classifier: signals that a product's AI serves staff workflow or teaching & learning.
+
+It follows the decision rule in ``evaluator-criteria.md``: *teaching & learning*
+when pupils interact with the AI, or its output reaches them unreviewed;
+*workflow* when the AI serves staff, even on a platform pupils use. It judges
+the AI features first: the ``ai_features`` text counts fully, the summary and
+description (which describe the wider platform) count for less, and the
+structured answers (``pupil_interaction``, ``intended_users``) count as one
+voice among several. When the structured answers and the text disagree it
+says so with a ``conflict`` signal, which lowers the confidence.
+
+The phrase lists describe *kinds of use*, not particular products; add to them
+only with evidence from several products, never to fix one example.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from catalogue.contract import ProductSnapshot, Signal
+from catalogue.hookspecs import hookimpl
+
+# How much a phrase counts, by where it was found.
+FIELD_WEIGHT = {"ai_features": 1.0, "summary": 0.4, "description": 0.3}
+# Only this much of each field is read: enough for any honest entry, and it
+# bounds the work on hostile input.
+MAX_CHARS = 6000
+
+
+@dataclass(frozen=True)
+class UseCasePattern:
+    use_case: str
+    kind: str
+    reason: str
+    pattern: re.Pattern[str]
+
+
+def _p(expression: str) -> re.Pattern[str]:
+    return re.compile(expression, re.IGNORECASE)
+
+
+PUPIL = r"(?:pupils?|students?|learners?|children|child|kids|young people)"
+STAFF = r"(?:teachers?|staff|senco?s?|leaders?|heads?|headteachers?|administrators?|office|practitioners?|tutors? in school|governors?|trusts?|schools?)"
+
+USE_CASES = (
+    UseCasePattern(
+        "lesson_planning",
+        "workflow",
+        "the AI helps teachers plan lessons",
+        _p(
+            r"lesson plan|planning|plan (?:\w+ ){0,2}(?:lessons?|units?|sequences?|faster)|schemes? of work|medium[- ]term|unit plans?|curriculum maps?"
+        ),
+    ),
+    UseCasePattern(
+        "resource_creation",
+        "workflow",
+        "the AI drafts teaching resources for teachers",
+        _p(
+            r"worksheets?|slides?|resources?|question banks?|generat\w* (?:quiz\w*|questions|activities|materials|texts)|differentiat\w+|exit tickets?|retrieval practice (?:quizzes|questions) for"
+        ),
+    ),
+    UseCasePattern(
+        "marking_feedback",
+        "workflow",
+        "the AI helps teachers mark work",
+        _p(r"\bmark(?:ing|s|ed)?\b(?! ?down)|grading|moderat\w+|mark schemes?|assess\w* (?:essays|scripts|coursework)"),
+    ),
+    UseCasePattern(
+        "report_writing",
+        "workflow",
+        "the AI drafts school reports",
+        _p(
+            r"report comments?|reports? (?:to|for) parents|end[- ]of[- ](?:year|term) reports?|school reports?|(?:writ|draft)\w* (?:\w+ ){0,3}reports?"
+        ),
+    ),
+    UseCasePattern(
+        "admin_communication",
+        "workflow",
+        "the AI handles admin and communications for staff",
+        _p(
+            r"letters?|e-?mails?|newsletters?|parent(?:s|al)? (?:communication|messages?|updates)|messages? to (?:parents|families)|timetabl\w+|cover (?:work|supervision|arrangements)|minutes|polic(?:y|ies)|admin\w*|rotas?|risk assessments?|observations?|learning journals?|record[- ]keeping"
+        ),
+    ),
+    UseCasePattern(
+        "data_insight",
+        "workflow",
+        "the AI analyses school data for staff",
+        _p(
+            r"attendance|analytics|dashboards?|\bMIS\b|data (?:analysis|insights?)|trends|predict\w* (?:attainment|attendance|risk|outcomes)|at[- ]risk"
+        ),
+    ),
+    UseCasePattern(
+        "send_administration",
+        "workflow",
+        "the AI drafts SEND paperwork for staff",
+        _p(
+            r"\bEHCP?s?\b|education,? health and care|\bIEPs?\b|individual education plans?|provision maps?|one[- ]page profiles?|annual reviews?|support plans?|\bSENCO"
+        ),
+    ),
+    UseCasePattern(
+        "leadership",
+        "workflow",
+        "the AI supports leaders and governors",
+        _p(r"governors?|governance|trust boards?|self[- ]evaluation|\bSEF\b|improvement plans?|board papers?|leadership"),
+    ),
+    UseCasePattern(
+        "tutoring",
+        "teaching_learning",
+        "pupils are tutored by the AI",
+        _p(
+            r"\btutor(?:s|ing)?\b|homework help|help(?:s|ing)? (?:\w+ )?with (?:their )?homework|explains? (?:the |any |each )?(?:mistakes?|task|idea|difficult words|steps)|step[- ]by[- ]step (?:help|hints|explanations)|socratic|hints?\b|explains? (?:concepts|ideas|mistakes) to"
+        ),
+    ),
+    UseCasePattern(
+        "adaptive_practice",
+        "teaching_learning",
+        "the AI adapts practice to each pupil",
+        _p(
+            r"adaptive|adapts? (?:to|the difficulty)|personalised (?:practice|questions|learning paths?|pathways?)|spaced repetition|next question|mastery|practice (?:questions|sets) (?:tailored|adjusted)"
+        ),
+    ),
+    UseCasePattern(
+        "feedback_to_pupils",
+        "teaching_learning",
+        "pupils get feedback from the AI",
+        _p(
+            rf"feedback (?:\w+ )?(?:to|for) (?:the |each )?{PUPIL}|{PUPIL} (?:receive|get|see) (?:instant |immediate |personalised )?feedback|instant feedback|immediate feedback"
+        ),
+    ),
+    UseCasePattern(
+        "assessment_of_pupils",
+        "teaching_learning",
+        "the AI assesses pupils directly",
+        _p(
+            r"diagnostic|baseline assessment|proctor\w*|invigilat\w*|assess(?:es)? (?:each |the )?(?:pupil|child|student)s?'? (?:reading|level|understanding)|adaptive tests?|placement test"
+        ),
+    ),
+    UseCasePattern(
+        "reading_writing_support",
+        "teaching_learning",
+        "the AI supports pupils' reading or writing",
+        _p(
+            rf"read(?:s|ing)? (?:\w+ )?aloud|reading fluency|phonics|decod\w+|comprehension|{PUPIL}'? (?:writing|spelling)|writing (?:coach|support|buddy)|sentence starters"
+        ),
+    ),
+    UseCasePattern(
+        "language_learning",
+        "teaching_learning",
+        "the AI helps pupils learn a language",
+        _p(
+            r"\bEAL\b|english as an additional language|language learning|pronunciation|speaking practice|conversation practice|new arrivals|modern foreign languages?|\bMFL\b|home languages?"
+        ),
+    ),
+    UseCasePattern(
+        "accessibility_send",
+        "teaching_learning",
+        "the AI helps pupils with SEND or disabilities access learning",
+        _p(
+            r"text[- ]to[- ]speech|speech[- ]to[- ]text|dyslexi\w+|\bAAC\b|augmentative|symbols?\b|visual(?:ly)? impair\w+|assistive|simplif\w+ (?:text|language) for|communication aids?"
+        ),
+    ),
+    UseCasePattern(
+        "creativity",
+        "teaching_learning",
+        "pupils create with the AI",
+        _p(
+            rf"{PUPIL} (?:can )?(?:create|make|generate|design|compose) (?:their own )?(?:stories|images|pictures|art|music|comics|characters)|story (?:generator|maker|creation)|image (?:model|generat\w+)|generat\w+ (?:images|pictures|artwork|music)|(?:write|writing) (?:their own )?stories"
+        ),
+    ),
+    UseCasePattern(
+        "ai_literacy",
+        "teaching_learning",
+        "pupils learn about AI itself",
+        _p(
+            r"AI literacy|about (?:how )?AI works|learn(?:s|ing)? about (?:AI|artificial intelligence)|prompt(?:ing)? skills|evaluate AI (?:outputs|answers)"
+        ),
+    ),
+    UseCasePattern(
+        "live_classroom",
+        "teaching_learning",
+        "the AI takes part in live lessons with pupils",
+        _p(
+            rf"live (?:quiz\w*|lessons?|classroom)|during (?:the )?lessons?,? {PUPIL}|class discussions?|{PUPIL} (?:respond|answer) (?:live|in real time)"
+        ),
+    ),
+)
+
+# Who receives the AI's output: the heart of the decision rule.
+PUPILS_USE_AI = _p(
+    rf"{PUPIL}[^.;]{{0,50}}\b(?:ask|asks|chat|chats|talk|talks|type|types|speak|speaks|practis\w*|answer|answers|interact\w*|converse\w*|work (?:with|through)|receive|receives|use|uses|prompt|prompts|play|plays|write|writes|compose|composes|press|presses|tap|taps|get|gets|have|has)\b[^.;]{{0,40}}\b(?:AI|assistant|chatbot|bot|tutor|model|it)\b"
+    rf"|(?:AI|assistant|chatbot|bot|tutor|avatar)[^.;]{{0,40}}\b(?:talks|speaks|responds|replies|listens|asks|guides|coaches|helps|supports|reads|explains|answers|adapts|quizzes)\b[^.;]{{0,30}}(?:to |with |for )?(?:each |the |a |their )?{PUPIL}"
+    rf"|\bfor {PUPIL},|{PUPIL} (?:get|have|receive) (?:an? )?(?:AI|filtered|personal)"
+)
+STAFF_USE_AI = _p(
+    rf"{STAFF}[^.;]{{0,50}}\b(?:type|types|enter|enters|upload|uploads|paste|pastes|ask|asks|generate|generates|draft|drafts|create|creates|use|uses|choose|chooses|select|selects|request|requests|prompt|prompts)\b"
+    rf"|(?:for|helps|saves) {STAFF}|{STAFF} (?:get|gets|receive|receives) (?:an? )?AI"
+)
+REVIEWED_BEFORE_PUPILS = _p(
+    rf"(?:review|reviews|check|checks|edit|edits|approve|approves|adapt|adapts)[^.;]{{0,60}}before[^.;]{{0,40}}(?:shar\w+|us\w+|sen\w+|giv\w+|releas\w+|publish\w+|set\w*)"
+    rf"|reviewed (?:and \w+ )?by (?:a |the )?{STAFF}|(?:teacher|staff)[- ](?:approved|reviewed)|teacher in the loop|human in the loop"
+)
+UNREVIEWED_TO_PUPILS = _p(
+    rf"(?:straight|directly|automatically|instantly) (?:\w+ )?(?:to|with) (?:the )?{PUPIL}|to (?:the |each )?{PUPIL} (?:straight away|immediately|instantly|in real time)|(?:on their own screens?|to them) (?:straight away|immediately|instantly)|no (?:teacher|staff) (?:approval|review)|(?:teacher|staff) (?:does not|doesn't|do not|don't) (?:approve|review|check)|without (?:a |any )?(?:teacher|staff|human) (?:review|checking|check|seeing)"
+    rf"|(?:sent|returned|released|delivered|shown) (?:straight|directly|automatically) to {PUPIL}"
+)
+STAFF_ONLY_AI = _p(
+    rf"(?:only|just|solely) (?:by |for )?(?:the )?(?:teachers|staff|adults|senco|leaders)|{PUPIL}[^.;]{{0,50}}\b(?:do not|don't|never|cannot|can't) (?:use|see|access|interact with|talk to|chat with)[^.;]{{0,30}}(?:AI|assistant|feature|tool|it)"
+    rf"|{PUPIL}[^.;]{{0,50}}\bnever (?:\w+ ){{0,2}}the AI"
+    rf"|not (?:pupil|student|child)[- ](?:facing)|staff[- ](?:only|facing)|no (?:pupil|student|child) access|behind the teacher"
+    r"|the only AI (?:feature|use|function)[^.;]{0,60}for (?:teachers|staff)"
+)
+
+
+NEGATION = re.compile(r"\b(?:never|not|no|nor|cannot|without)\b|n't\b", re.IGNORECASE)
+
+
+def _affirmed(pattern: re.Pattern[str], text: str, *, negative_phrasing: bool = False) -> re.Match[str] | None:
+    """The first match not negated ("never sent directly to pupils", "pupils … never use the AI").
+
+    A negation just before the match, or inside it, voids it — unless the
+    pattern itself is phrased negatively ("without teacher review").
+    """
+    for match in pattern.finditer(text):
+        before = text[max(0, match.start() - 25) : match.start()]
+        if NEGATION.search(before) or (not negative_phrasing and NEGATION.search(match.group())):
+            continue
+        return match
+    return None
+
+
+def _excerpt(text: str, match: re.Match[str], room: int = 40) -> str:
+    start, end = max(0, match.start() - room), min(len(text), match.end() + room)
+    snippet = " ".join(text[start:end].split())
+    return ("…" if start else "") + snippet + ("…" if end < len(text) else "")
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+def _sentence_audience(sentence: str) -> str | None:
+    """Whom the AI serves in one sentence: "teaching_learning" (pupils), "workflow" (staff), or None if unclear."""
+    pupils = _affirmed(PUPILS_USE_AI, sentence) or _affirmed(UNREVIEWED_TO_PUPILS, sentence, negative_phrasing=True)
+    staff = _affirmed(STAFF_USE_AI, sentence) or _affirmed(REVIEWED_BEFORE_PUPILS, sentence) or STAFF_ONLY_AI.search(sentence)
+    if pupils and not staff:
+        return "teaching_learning"
+    if staff and not pupils:
+        return "workflow"
+    return None
+
+
+def _text_signals(product: ProductSnapshot) -> list[Signal]:
+    """Use cases named in the text, each counted once, from the most telling field.
+
+    In the AI features, a use case counts for the side the sentence says the AI
+    serves: "generates phonics worksheets for teachers to check" is workflow
+    even though phonics is a pupil's subject; "marks answers and explains the
+    mistake to the pupil straight away" is teaching & learning.
+    """
+    signals: list[Signal] = []
+    seen: set[str] = set()
+    for field_name, field_weight in FIELD_WEIGHT.items():
+        text = getattr(product, field_name)[:MAX_CHARS]
+        sentences = SENTENCE_END.split(text) if field_name == "ai_features" else [text]
+        for sentence in sentences:
+            audience = _sentence_audience(sentence) if field_name == "ai_features" else None
+            for pattern in USE_CASES:
+                if pattern.use_case in seen:
+                    continue
+                match = _affirmed(pattern.pattern, sentence)
+                if not match:
+                    continue
+                seen.add(pattern.use_case)
+                if audience is not None and audience != pattern.kind:
+                    # The words belong to the other side, but this AI serves the sentence's audience.
+                    reason = (
+                        "the AI serves staff here, though the words are about pupils' learning"
+                        if audience == "workflow"
+                        else "pupils receive this AI output directly, though the task sounds like staff work"
+                    )
+                    signals.append(Signal(audience, reason, field_name, _excerpt(sentence, match), field_weight / 2))
+                else:
+                    signals.append(
+                        Signal(
+                            pattern.kind, pattern.reason, field_name, _excerpt(sentence, match), field_weight, pattern.use_case
+                        )
+                    )
+    return signals
+
+
+def _audience_signals(product: ProductSnapshot) -> list[Signal]:
+    """Who uses the AI and whether a teacher stands between it and the pupils, from the AI features text."""
+    text = product.ai_features[:MAX_CHARS]
+    signals: list[Signal] = []
+    checks = (
+        (PUPILS_USE_AI, "teaching_learning", "the AI features describe pupils using the AI themselves", 1.5),
+        (UNREVIEWED_TO_PUPILS, "teaching_learning", "the AI's output reaches pupils without a teacher reviewing it first", 2.0),
+        (STAFF_USE_AI, "workflow", "the AI features describe staff using the AI", 1.0),
+        (REVIEWED_BEFORE_PUPILS, "workflow", "a teacher reviews the AI's output before pupils see it", 1.5),
+        (STAFF_ONLY_AI, "workflow", "the AI features say only staff use the AI", 2.0),
+    )
+    for pattern, kind, reason, weight in checks:
+        if pattern is STAFF_ONLY_AI:
+            match = pattern.search(text)
+        else:
+            match = _affirmed(pattern, text, negative_phrasing=pattern is UNREVIEWED_TO_PUPILS)
+        if match:
+            signals.append(Signal(kind, reason, "ai_features", _excerpt(text, match), weight))
+    return signals
+
+
+def _structured_signals(product: ProductSnapshot) -> list[Signal]:
+    signals = []
+    if product.pupil_interaction == "direct":
+        signals.append(Signal("teaching_learning", "pupils use the AI on their own", "pupil_interaction", "direct", 2.0))
+    elif product.pupil_interaction == "supervised":
+        signals.append(
+            Signal("teaching_learning", "pupils use the AI with an adult present", "pupil_interaction", "supervised", 1.5)
+        )
+    else:
+        signals.append(Signal("workflow", "the supplier says pupils never use the AI", "pupil_interaction", "none", 1.5))
+    if "pupils" not in product.intended_users:
+        staff = ", ".join(product.intended_users)
+        signals.append(Signal("workflow", "only staff are intended users", "intended_users", staff, 0.5))
+    return signals
+
+
+def _conflicts(product: ProductSnapshot, structured: list[Signal], text: list[Signal]) -> list[Signal]:
+    """Say when the structured answers and the AI features text point different ways."""
+    text_weight = {kind: sum(s.weight for s in text if s.kind == kind) for kind in ("workflow", "teaching_learning")}
+    staff_only = any(s.reason == "the AI features say only staff use the AI" for s in text)
+    conflicts = []
+    if (
+        product.pupil_interaction == "none"
+        and text_weight["teaching_learning"] >= 1.5
+        and text_weight["teaching_learning"] > text_weight["workflow"]
+    ):
+        conflicts.append(
+            Signal(
+                "conflict",
+                "the entry says pupils never use the AI, but the AI features describe pupils using it",
+                "pupil_interaction",
+                product.pupil_interaction,
+                1.0,
+            )
+        )
+    if product.pupil_facing and (staff_only or (text_weight["workflow"] >= 2.0 and text_weight["teaching_learning"] == 0)):
+        conflicts.append(
+            Signal(
+                "conflict",
+                "pupils use the product, but its AI features as described serve staff",
+                "pupil_interaction",
+                product.pupil_interaction,
+                1.0,
+            )
+        )
+    return conflicts
+
+
+@hookimpl
+def catalogue_classification_signals(product: ProductSnapshot) -> list[Signal]:
+    structured = _structured_signals(product)
+    text = _text_signals(product) + _audience_signals(product)
+    conflicts = _conflicts(product, structured, text)
+    if conflicts:
+        # When the answers and the text disagree, neither decides alone: the
+        # structured answers are halved so clear text can outweigh them.
+        structured = [Signal(s.kind, s.reason, s.field, s.evidence, s.weight / 2, s.use_case) for s in structured]
+    return structured + text + conflicts
