@@ -21,6 +21,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, instance_path: str | 
     )
     load_settings(app, overrides)
     register_database(app)
+    register_plugins(app)
     register_error_handlers(app)
     register_api(app)
     register_pages(app)
@@ -40,6 +41,13 @@ def register_database(app: Flask) -> None:
     from catalogue import db
 
     db.init_app(app)
+
+
+def register_plugins(app: Flask) -> None:
+    from catalogue import evaluation, registry
+
+    app.extensions["catalogue.registry"] = registry.build(blocked=app.config["BLOCKED_PLUGINS"])
+    app.extensions["catalogue.runner"] = evaluation.IsolatedRunner(timeout=app.config["EVALUATION_TIMEOUT"])
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -15,9 +15,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, run_command
 from sqlalchemy import make_url
+from sqlmodel import select
 from tqdm import tqdm
 
-from catalogue import accounts, db, seeding, settings, vocab
+from catalogue import accounts, classification, db, evaluation, registry, seeding, settings, vocab
 from catalogue.models import Organisation
 from catalogue.resources import SEED_DIR
 
@@ -99,6 +100,89 @@ def demo(ctx: click.Context) -> None:
         ctx.invoke(seed, directory=SEED_DIR)
     click.echo("Serving the demo register on http://127.0.0.1:5000 — press Ctrl+C to stop.")
     ctx.invoke(run_command, host="127.0.0.1", port=5000, reload=False, debugger=False, with_threads=True)
+
+
+@main.command("evaluate")
+@click.option("--all", "everything", is_flag=True, help="Re-run every evaluator on every current product version.")
+@click.option("--stale", is_flag=True, help="Run only evaluations that are missing or made by another evaluator version.")
+def evaluate(everything: bool, stale: bool) -> None:
+    """Re-run evaluators after installing, upgrading or removing one."""
+    if everything == stale:
+        _fail("Choose what to evaluate: --stale (missing or outdated evaluations) or --all (everything).")
+    _require_schema()
+    from catalogue.models import ProductVersion
+
+    session = db.session()
+    installed = registry.current()
+    work = evaluation.pending_work(session, installed, everything=everything)
+    counts = {"complete": 0, "failed": 0}
+    for done, item in enumerate(tqdm(work, desc="Evaluating", unit="version", file=sys.stderr, disable=None), start=1):
+        version = session.get(ProductVersion, item.version_id)
+        rows = evaluation.evaluate_version(
+            session, version, registry=installed, runner=evaluation.current_runner(), evaluator_ids=item.evaluator_ids
+        )
+        for row in rows:
+            counts[row.status] += 1
+        if done % 200 == 0:  # commit in batches: progress survives an interruption
+            session.commit()
+            session.expunge_all()
+    session.commit()
+    click.echo(
+        f"Evaluated {len(work)} product versions: {counts['complete']} evaluations complete, {counts['failed']} failed."
+    )
+    removed = evaluation.removed_evaluators(session, installed)
+    if removed:
+        click.echo(f"Evaluations by removed evaluators ({', '.join(removed)}) are kept as history and no longer count.")
+
+
+@main.command("classify")
+@click.option("--all", "everything", is_flag=True, help="Re-classify every product's current versions.")
+@click.option("--flagged", is_flag=True, help="List classifications waiting for a reviewer instead.")
+def classify(everything: bool, flagged: bool) -> None:
+    """Re-run workflow vs teaching & learning classification, or list those flagged for review."""
+    if everything == flagged:
+        _fail("Choose --all (re-classify everything) or --flagged (list those waiting for review).")
+    _require_schema()
+    session = db.session()
+    if flagged:
+        rows = classification.flagged(session)
+        for product, version, row in rows:
+            click.echo(f"{row.confidence:.2f}  {product.slug} (version {version.number}): {classification.explain(row.category, row.signals)}")
+        click.echo(f"{len(rows)} classifications wait for review.")
+        return
+    from catalogue.models import Product
+
+    installed = registry.current()
+    outcome = {"changed": 0, "unchanged": 0, "kept_overrides": 0}
+    products_ = session.exec(select(Product)).all()
+    for done, product in enumerate(tqdm(products_, desc="Classifying", unit="product", file=sys.stderr, disable=None), start=1):
+        for number in sorted({product.latest_version_number, product.published_version_number} - {None}):
+            outcome[classification.reclassify(session, product.version(number), registry=installed)] += 1
+        if done % 200 == 0:
+            session.commit()
+    session.commit()
+    click.echo(
+        f"Classified {outcome['changed'] + outcome['unchanged']} product versions: {outcome['changed']} changed category, "
+        f"{outcome['unchanged']} unchanged; {outcome['kept_overrides']} reviewer overrides kept."
+    )
+
+
+@main.command("plugins")
+def list_plugins() -> None:
+    """List installed plugins, their versions, where they come from and what they provide."""
+    installed = registry.current()
+    provided: dict[str, list[str]] = {}
+    for evaluator_id, plugin_name in installed.evaluator_plugins.items():
+        evaluator = installed.evaluators[evaluator_id]
+        provided.setdefault(plugin_name, []).append(f"{evaluator.name} {evaluator.version}")
+    for plugin in installed.plugins:
+        version = f" {plugin.version}" if plugin.version else ""
+        click.echo(f"{plugin.name}{version}  from {plugin.source} ({plugin.module})")
+        click.echo(f"    hooks: {', '.join(plugin.hooks) or 'none'}")
+        if plugin.name in provided:
+            click.echo(f"    evaluators: {', '.join(provided[plugin.name])}")
+    for broken in installed.broken:
+        click.echo(f"{broken.name}  from {broken.source}: NOT LOADED — {broken.error}")
 
 
 @main.group("users")

@@ -173,6 +173,9 @@ class Classification(SQLModel, table=True):
     signals: list[dict[str, Any]] = _json(list)
     source: str = Field(default="auto", max_length=20)  # "auto" or "reviewer"
     reason: str = Field(default="", max_length=2000)
+    # Set when the classification is uncertain, or a reviewer's override no
+    # longer matches changed AI features: a reviewer should look at it.
+    needs_review: bool = Field(default=False, index=True)
     created_at: datetime = _timestamp()
     created_by_id: int | None = Field(default=None, foreign_key="account.id")
 
@@ -185,7 +188,6 @@ class Evaluation(SQLModel, table=True):
     evaluator_id: str = Field(max_length=64, index=True)
     evaluator_version: str = Field(max_length=40)
     status: str = Field(default="complete", max_length=20)  # "complete" or "failed"
-    stale: bool = Field(default=False)
     score: int | None = None
     band: str | None = Field(default=None, max_length=20)
     red_lines: list[str] = _json(list)

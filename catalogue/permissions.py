@@ -37,3 +37,8 @@ def can_read_unpublished(user: User | None, product: Product) -> bool:
 
 def can_create_products(user: User | None) -> bool:
     return user is not None and user.is_active and user.role in {"supplier", "association", "admin"}
+
+
+def can_review(user: User | None) -> bool:
+    """Moderate entries: override classifications, see the review queue."""
+    return user is not None and user.is_active and user.role in {"reviewer", "admin"}

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from catalogue import accounts, audit, permissions
-from catalogue.models import Classification, Evaluation, Organisation, Product, ProductVersion, User, utcnow
+from catalogue import accounts, audit, classification, evaluation, permissions, registry
+from catalogue.models import Organisation, Product, ProductVersion, User, utcnow
 from catalogue.schemas import ENTRY_FIELDS, ProductEntrySchema
 
 
@@ -161,7 +161,16 @@ def add_version(
         entity=product,
         detail={"version": version.number, "status": status, "changed": changed_fields(product, version)},
     )
+    judge(session, version)
     return version, True
+
+
+def judge(session: Session, version: ProductVersion) -> None:
+    """Classify and evaluate a new version, so its supplier sees the outcome at once."""
+    installed = registry.current()
+    previous = version.product.version(version.number - 1)
+    classification.classify_version(session, version, evaluation.snapshot_of(version), registry=installed, previous=previous)
+    evaluation.evaluate_version(session, version, registry=installed, runner=evaluation.current_runner())
 
 
 def changed_fields(product: Product, version: ProductVersion) -> list[str]:
@@ -179,8 +188,15 @@ def update_product(session: Session, *, actor: User, product: Product, changes: 
         raise ProductProblem(
             422, "A product cannot move to another supplier.", {"supplier": [f"This product belongs to {product.supplier.name}."]}
         )
-    merged = entry_of(product.latest_version) | {k: v for k, v in changes.items() if k != "supplier"}
+    current = entry_of(product.latest_version)
+    merged = current | {k: v for k, v in changes.items() if k not in ("supplier", "answers")}
+    # Answers merge question by question (null clears one). Stored answers to
+    # questions no installed evaluator asks any more are kept as they are.
+    asked = registry.current().questions
+    answers = current["answers"] | changes.get("answers", {})
+    merged["answers"] = {k: v for k, v in answers.items() if v is not None and k in asked}
     entry = validate_entry(merged)
+    entry["answers"] |= {k: v for k, v in answers.items() if v is not None and k not in asked}
     if entry["name"].lower() != product.latest_version.name.lower():
         clash = find_by_name(session, product.supplier, entry["name"])
         if clash is not None and clash.id != product.id:
@@ -236,17 +252,41 @@ def list_published(session: Session, *, page: int, per_page: int) -> Page:
     return Page(rows=list(session.exec(statement).all()), total=total, page=page, per_page=per_page)
 
 
-def classification_of(session: Session, version: ProductVersion) -> Classification | None:
-    statement = select(Classification).where(Classification.version_id == version.id).order_by(Classification.id.desc())
-    return session.exec(statement).first()
-
-
-def evaluations_of(session: Session, version: ProductVersion) -> list[Evaluation]:
-    statement = select(Evaluation).where(Evaluation.version_id == version.id).order_by(Evaluation.evaluator_id, Evaluation.id.desc())
-    latest: dict[str, Evaluation] = {}
-    for evaluation in session.exec(statement):
-        latest.setdefault(evaluation.evaluator_id, evaluation)
-    return list(latest.values())
+def judgements(session: Session, version: ProductVersion) -> dict[str, Any]:
+    """The version's classification, evaluations (with staleness) and overall quality."""
+    installed = registry.current()
+    rows = evaluation.latest_evaluations(session, version)
+    evaluations = [
+        {
+            "evaluator_id": row.evaluator_id,
+            "name": installed.evaluators[row.evaluator_id].name if row.evaluator_id in installed.evaluators else row.evaluator_id,
+            "evaluator_version": row.evaluator_version,
+            "status": row.status,
+            "stale": evaluation.is_stale(row, installed),
+            "score": row.score,
+            "band": row.band,
+            "red_lines": row.red_lines,
+            "missing_evidence": sum(1 for c in row.criteria if c["outcome"] == "unknown"),
+            "criteria": row.criteria,
+            "error": row.error,
+        }
+        for row in rows
+    ]
+    overall = evaluation.overall_quality(installed, evaluation.snapshot_of(version), rows)
+    row = classification.latest(session, version)
+    described = None
+    if row is not None:
+        described = {
+            "category": row.category,
+            "use_cases": row.use_cases,
+            "confidence": row.confidence,
+            "signals": row.signals,
+            "source": row.source,
+            "reason": row.reason,
+            "needs_review": row.needs_review,
+            "explanation": classification.explain(row.category, row.signals),
+        }
+    return {"classification": described, "evaluations": evaluations, "overall": overall}
 
 
 def describe(
@@ -267,9 +307,7 @@ def describe(
         "created_at": product.created_at,
         "updated_at": product.updated_at,
         "url": url,
-        "classification": classification_of(session, version),
-        "evaluations": evaluations_of(session, version),
-        "overall": None,
+        **judgements(session, version),
         "versions": visible_history(product, show_unpublished),
     }
 

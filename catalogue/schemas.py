@@ -11,6 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import has_app_context
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from catalogue import vocab
@@ -83,8 +84,8 @@ def _no_duplicates(values: list[Any]) -> None:
 class Answers(fields.Dict):
     """Answers to evaluator questions, keyed by question id.
 
-    Here only their shape is checked; each evaluator's question types and
-    options are checked by the evaluator framework against installed plugins.
+    Their shape is always checked; inside a running register each answer is
+    also checked against its question's type and options (``catalogue.questionnaire``).
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -100,6 +101,11 @@ class Answers(fields.Dict):
                 problems[key] = ["Question ids are lower-case letters, digits and underscores, e.g. dp_dpia."]
             elif (problem := _answer_problem(answer)) is not None:
                 problems[key] = [problem]
+        if not problems and has_app_context():
+            # Inside the register, answers must also fit the installed evaluators' questions.
+            from catalogue import questionnaire, registry
+
+            problems = questionnaire.answer_problems(answers, registry.current())
         if problems:
             raise ValidationError(problems)
         return answers
@@ -219,49 +225,58 @@ ENTRY_FIELDS: tuple[str, ...] = tuple(ProductEntrySchema().fields)
 
 
 class SignalSchema(Schema):
-    kind = fields.String(metadata={"description": "workflow or teaching_learning"})
-    reason = fields.String()
+    kind = fields.String(metadata={"description": "workflow, teaching_learning, or conflict (evidence that disagrees)."})
+    reason = fields.String(metadata={"description": "The signal in plain words."})
     field = fields.String(metadata={"description": "The entry field the evidence came from."})
     evidence = fields.String(metadata={"description": "The words or value that triggered the signal."})
     weight = fields.Float()
+    use_case = fields.String(allow_none=True)
 
 
 class ClassificationSchema(Schema):
-    category = fields.String()
+    category = fields.String(metadata={"description": "workflow, teaching_learning or both."})
     use_cases = fields.List(fields.String())
-    confidence = fields.Float()
+    confidence = fields.Float(metadata={"description": "0–1; below 0.6 the classification is flagged for review."})
     signals = fields.List(fields.Nested(SignalSchema))
-    source = fields.String()
+    source = fields.String(metadata={"description": "auto, or reviewer (an override with a reason)."})
     reason = fields.String()
+    needs_review = fields.Boolean()
+    explanation = fields.String(metadata={"description": "The category and its main reasons, in one sentence."})
 
 
 class CriterionResultSchema(Schema):
     id = fields.String()
     title = fields.String()
-    outcome = fields.String()
+    outcome = fields.String(metadata={"description": "met, partial, not_met, unknown (missing evidence) or not_applicable."})
     weight = fields.Float()
     explanation = fields.String()
     evidence = fields.List(fields.String())
-    assurance = fields.String()
+    assurance = fields.String(metadata={"description": "declared (supplier's word) or verified (checked by an evaluator)."})
     source = fields.String()
+    criteria_set = fields.String()
+    red_line = fields.Boolean()
+    questions = fields.List(fields.String())
 
 
 class EvaluationSchema(Schema):
-    evaluator = fields.String(attribute="evaluator_id")
-    version = fields.String(attribute="evaluator_version")
-    status = fields.String()
-    stale = fields.Boolean()
-    score = fields.Integer(allow_none=True)
+    evaluator = fields.String(attribute="evaluator_id", metadata={"description": "The evaluator's id."})
+    name = fields.String()
+    version = fields.String(attribute="evaluator_version", metadata={"description": "The evaluator version that judged."})
+    status = fields.String(metadata={"description": "complete, or failed (see error)."})
+    stale = fields.Boolean(metadata={"description": "Made by an evaluator version no longer installed."})
+    score = fields.Integer(allow_none=True, metadata={"description": "0–100; null when failed."})
     band = fields.String(allow_none=True)
     red_lines = fields.List(fields.String())
+    missing_evidence = fields.Integer(metadata={"description": "Criteria the supplier gave no evidence for."})
     criteria = fields.List(fields.Nested(CriterionResultSchema))
     error = fields.String()
 
 
 class OverallSchema(Schema):
     score = fields.Integer(allow_none=True)
-    band = fields.String(allow_none=True)
+    band = fields.String(allow_none=True, metadata={"description": "excellent, good, fair, poor, or red_line."})
     red_lines = fields.List(fields.String())
+    method = fields.String(metadata={"description": "How the score was made, in one sentence."})
 
 
 class VersionSummarySchema(Schema):
@@ -361,3 +376,59 @@ def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     else:
         flat[prefix or "_body"] = [str(messages)]
     return flat
+
+
+class QuestionSchema(Schema):
+    id = fields.String()
+    text = fields.String()
+    type = fields.String(metadata={"description": "yes_no, choice, multi, text, url or number."})
+    options = fields.List(fields.String())
+    help = fields.String()
+    minimum = fields.Float(allow_none=True)
+    maximum = fields.Float(allow_none=True)
+
+
+class CriterionSchema(Schema):
+    id = fields.String()
+    title = fields.String()
+    why = fields.String(metadata={"description": "Why the criterion matters to a school."})
+    weight = fields.Float()
+    source = fields.String()
+    criteria_set = fields.String()
+    red_line = fields.Boolean()
+    questions = fields.List(fields.String())
+
+
+class EvaluatorSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    version = fields.String()
+    description = fields.String()
+    criteria = fields.List(fields.Nested(CriterionSchema))
+    questions = fields.List(fields.Nested(QuestionSchema))
+
+
+class EvaluatorListSchema(Schema):
+    items = fields.List(fields.Nested(EvaluatorSchema))
+
+
+class ClassificationOverrideSchema(Schema):
+    """A reviewer's decision on a product's category, with the reason trusts will read."""
+
+    category = choice(vocab.CATEGORIES, required=True)
+    reason = Text(required=True, min_length=10, max_length=2000, metadata={"description": "Why, in a sentence or two."})
+    use_cases = fields.List(choice(vocab.USE_CASES), load_default=None, validate=_no_duplicates)
+
+
+class FlaggedClassificationSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    category = fields.String()
+    confidence = fields.Float()
+    explanation = fields.String()
+    reason = fields.String()
+
+
+class FlaggedListSchema(Schema):
+    items = fields.List(fields.Nested(FlaggedClassificationSchema))

@@ -72,6 +72,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest `per_page` a listing accepts.",
     ),
     Setting(
+        "EVALUATION_TIMEOUT",
+        5.0,
+        "Seconds one evaluator may take to judge one product version before its evaluation is recorded as failed.",
+    ),
+    Setting(
+        "BLOCKED_PLUGINS",
+        [],
+        'Installed plugins to leave switched off, as a JSON list of entry-point names, e.g. ["age_suitability"].',
+    ),
+    Setting(
         "DEMO_BANNER",
         True,
         "Show the banner saying the data are illustrative. Turn it off for a register with real entries.",

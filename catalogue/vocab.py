@@ -128,6 +128,28 @@ TEACHING_LEARNING_USE_CASES = (
 )
 USE_CASES = Vocabulary("use_cases", WORKFLOW_USE_CASES + TEACHING_LEARNING_USE_CASES)
 
+OUTCOMES = Vocabulary(
+    "outcome",
+    (
+        Term("met", "Met"),
+        Term("partial", "Partly met"),
+        Term("not_met", "Not met"),
+        Term("unknown", "Missing evidence", "The supplier gave no answer or evidence; this counts against the score."),
+        Term("not_applicable", "Not applicable"),
+    ),
+)
+
+BANDS = Vocabulary(
+    "band",
+    (
+        Term("excellent", "Excellent", "85 or more"),
+        Term("good", "Good", "70 to 84"),
+        Term("fair", "Fair", "50 to 69"),
+        Term("poor", "Poor", "below 50"),
+        Term("red_line", "Red line crossed", "A criterion serious enough to stop a trust is not met."),
+    ),
+)
+
 STATUSES = Vocabulary(
     "status",
     (
@@ -195,6 +217,8 @@ ALL = (
     PRICING,
     CATEGORIES,
     USE_CASES,
+    OUTCOMES,
+    BANDS,
     STATUSES,
     ROLES,
     ORGANISATION_KINDS,

@@ -85,6 +85,30 @@ def session(app: Flask) -> Iterator[Session]:
 
 
 @pytest.fixture
+def store(app: Flask, session: Session) -> Callable[..., Any]:
+    """Store a product through the logic layer: ``store(entry, publish=True)`` returns the Product.
+
+    It runs in an app context of its own (the evaluators need the app's plugin
+    registry) that ends before the test's requests start.
+    """
+    from catalogue import products
+
+    def store(entry: dict[str, Any], *, supplier: str | None = None, publish: bool = True) -> Any:
+        name = supplier or entry.get("supplier") or "Acme Learning"
+        with app.app_context():
+            organisation = accounts.organisation_by_name(session, name) or accounts.create_organisation(
+                session, name=name, kind="supplier", actor="test", is_demo=True
+            )
+            product = products.create_product(session, actor="test", supplier=organisation, entry=products.validate_entry(entry))
+            if publish:
+                products.publish(session, actor="test", product=product, version=product.latest_version)
+            session.commit()
+        return product
+
+    return store
+
+
+@pytest.fixture
 def make_token(app: Flask) -> Callable[..., str]:
     """Make an API token: ``make_token("supplier", org="Acme Learning")``."""
 

@@ -10,6 +10,13 @@ from catalogue.db import AppendOnlyError
 from catalogue.models import AuditEntry, ProductVersion
 
 
+@pytest.fixture(autouse=True)
+def app_context(app):
+    # The logic layer evaluates new versions with the app's plugins.
+    with app.app_context():
+        yield
+
+
 @pytest.fixture
 def acme(session):
     organisation = accounts.create_organisation(session, name="Acme Learning", kind="supplier", actor="test")

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from catalogue import accounts, products
+from catalogue import products
 
 
 @pytest.fixture
-def published(session, entry):
-    supplier = accounts.create_organisation(session, name="Acme Learning", kind="supplier", actor="test", is_demo=True)
-    product = products.create_product(session, actor="test", supplier=supplier, entry=products.validate_entry(entry))
-    products.publish(session, actor="test", product=product, version=product.latest_version)
-    session.commit()
-    return product
+def published(store, entry):
+    return store(entry)
 
 
 def test_register_lists_published_products_with_the_demo_banner(client, published):
@@ -37,12 +33,13 @@ def test_product_page_shows_every_field(client, published, entry):
         assert text in page, text
 
 
-def test_product_page_shows_published_history_only(client, published, session, entry):
-    changed = products.validate_entry({**entry, "summary": "Second published summary."})
-    version, _ = products.add_version(session, actor="test", product=published, entry=changed)
-    products.publish(session, actor="test", product=published, version=version)
-    products.add_version(session, actor="test", product=published, entry={**changed, "summary": "Unreviewed draft."})
-    session.commit()
+def test_product_page_shows_published_history_only(app, client, published, session, entry):
+    with app.app_context():
+        changed = products.validate_entry({**entry, "summary": "Second published summary."})
+        version, _ = products.add_version(session, actor="test", product=published, entry=changed)
+        products.publish(session, actor="test", product=published, version=version)
+        products.add_version(session, actor="test", product=published, entry={**changed, "summary": "Unreviewed draft."})
+        session.commit()
     page = client.get("/products/lesson-sketcher").get_data(as_text=True)
     assert "Second published summary." in page
     assert "Unreviewed draft." not in page
@@ -52,12 +49,9 @@ def test_product_page_shows_published_history_only(client, published, session, e
     assert client.get("/products/lesson-sketcher?version=3").status_code == 404
 
 
-def test_user_text_is_escaped(client, session, entry):
-    supplier = accounts.create_organisation(session, name="<b>Evil</b> Ltd", kind="supplier", actor="test")
+def test_user_text_is_escaped(client, store, entry):
     hostile = {**entry, "name": "<script>alert(1)</script>", "description": '"><img src=x onerror=alert(1)>'}
-    product = products.create_product(session, actor="test", supplier=supplier, entry=products.validate_entry(hostile))
-    products.publish(session, actor="test", product=product, version=product.latest_version)
-    session.commit()
+    product = store(hostile, supplier="<b>Evil</b> Ltd")
     for url in ("/", f"/products/{product.slug}"):
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in page
@@ -66,10 +60,8 @@ def test_user_text_is_escaped(client, session, entry):
     assert "<img src=x" not in client.get(f"/products/{product.slug}").get_data(as_text=True)
 
 
-def test_unknown_and_unpublished_products_are_a_friendly_404(client, session, entry):
-    supplier = accounts.create_organisation(session, name="Acme Learning", kind="supplier", actor="test")
-    products.create_product(session, actor="test", supplier=supplier, entry=products.validate_entry(entry))
-    session.commit()
+def test_unknown_and_unpublished_products_are_a_friendly_404(client, store, entry):
+    store(entry, publish=False)
     for url in ("/products/lesson-sketcher", "/products/nothing-here"):
         response = client.get(url)
         assert response.status_code == 404
@@ -77,13 +69,10 @@ def test_unknown_and_unpublished_products_are_a_friendly_404(client, session, en
         assert "Go to the register" in response.get_data(as_text=True)
 
 
-def test_register_paginates_and_tolerates_mangled_page_numbers(client, app, session, entry):
+def test_register_paginates_and_tolerates_mangled_page_numbers(client, app, store, entry):
     app.config["PER_PAGE_DEFAULT"] = 2
-    supplier = accounts.create_organisation(session, name="Acme Learning", kind="supplier", actor="test")
     for n in range(3):
-        product = products.create_product(session, actor="test", supplier=supplier, entry=products.validate_entry({**entry, "name": f"Tool {n}"}))
-        products.publish(session, actor="test", product=product, version=product.latest_version)
-    session.commit()
+        store({**entry, "name": f"Tool {n}"})
     first = client.get("/").get_data(as_text=True)
     assert "Page 1 of 2" in first and "Next page" in first
     assert "Tool 2" in client.get("/?page=2").get_data(as_text=True)

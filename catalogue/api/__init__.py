@@ -22,7 +22,7 @@ class RegisterApi(Api):
 
 
 def init_app(app: Flask) -> None:
-    from catalogue.api import products
+    from catalogue.api import classifications, evaluators, products
     from catalogue.api.auth import current_user
 
     app.config.update(
@@ -43,6 +43,8 @@ def init_app(app: Flask) -> None:
     )
     api = RegisterApi(app)
     api.register_blueprint(products.blp)
+    api.register_blueprint(evaluators.blp)
+    api.register_blueprint(classifications.blp)
     app.extensions["catalogue.api"] = api
 
     @app.before_request

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request
 
-from catalogue import db, products, vocab
+from catalogue import db, products, questionnaire, registry, vocab
 
 bp = Blueprint("web", __name__)
 
@@ -16,6 +16,7 @@ VOCABULARIES = {v.name: v for v in vocab.ALL}
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["answer"] = questionnaire.format_answer
     app.context_processor(lambda: {"demo_banner": current_app.config["DEMO_BANNER"], "vocab": vocab})
 
 
@@ -51,11 +52,29 @@ def product(slug: str) -> str:
         if older is None or older.status != "published":
             abort(404)
         version = older
+    judgements = products.judgements(session, version)
     return render_template(
         "product.html",
         product=entry,
         version=version,
         history=products.visible_history(entry, show_unpublished=False),
-        classification=products.classification_of(session, version),
-        evaluations=products.evaluations_of(session, version),
+        questions=registry.current().questions,
+        criteria_by_question=_criteria_by_question(judgements["evaluations"]),
+        **judgements,
     )
+
+
+def _criteria_by_question(evaluations: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Which criteria each answer fed, so the page can show the link."""
+    fed: dict[str, list[str]] = {}
+    for evaluation in evaluations:
+        for criterion in evaluation["criteria"]:
+            for question_id in criterion["questions"]:
+                fed.setdefault(question_id, []).append(criterion["id"])
+    return fed
+
+
+@bp.get("/evaluators")
+def evaluators() -> str:
+    installed = registry.current()
+    return render_template("evaluators.html", evaluators=installed.evaluators.values(), broken=installed.broken)

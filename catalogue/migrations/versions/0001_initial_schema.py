@@ -133,6 +133,7 @@ def upgrade() -> None:
     sa.Column('signals', sa.JSON(), nullable=False),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('needs_review', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['account.id'], name=op.f('fk_classification_created_by_id_account')),
@@ -140,6 +141,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_classification'))
     )
     with op.batch_alter_table('classification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_classification_needs_review'), ['needs_review'], unique=False)
         batch_op.create_index(batch_op.f('ix_classification_version_id'), ['version_id'], unique=False)
 
     op.create_table('evaluation',
@@ -148,7 +150,6 @@ def upgrade() -> None:
     sa.Column('evaluator_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('evaluator_version', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('stale', sa.Boolean(), nullable=False),
     sa.Column('score', sa.Integer(), nullable=True),
     sa.Column('band', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('red_lines', sa.JSON(), nullable=False),
@@ -172,6 +173,7 @@ def downgrade() -> None:
     op.drop_table('evaluation')
     with op.batch_alter_table('classification', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_classification_version_id'))
+        batch_op.drop_index(batch_op.f('ix_classification_needs_review'))
 
     op.drop_table('classification')
     with op.batch_alter_table('product_version', schema=None) as batch_op:
