@@ -17,6 +17,7 @@ from catalogue.testing import make_product
 from plugins import classifier
 
 LABELLED = json.loads((Path(__file__).parent / "classification" / "labelled_products.json").read_text(encoding="utf-8"))
+HOLDOUT = json.loads((Path(__file__).parent / "classification" / "holdout_products.json").read_text(encoding="utf-8"))
 CATEGORIES = ("workflow", "teaching_learning", "both")
 
 STAFF_ONLY = {"intended_users": ["teachers"], "pupil_interaction": "none"}
@@ -292,19 +293,33 @@ def test_the_labelled_set_is_large_and_varied():
     assert sum(1 for item in LABELLED if item["hard"]) >= 15
 
 
-def test_agreement_with_expert_labels_is_at_least_90_percent(registry, capsys):
+def agreement_on(registry, items, title) -> float:
+    """Classify every labelled item; print the agreement and confusion matrix; return the agreement."""
     confusion: Counter[tuple[str, str]] = Counter()
     misses = []
-    for item in LABELLED:
+    for item in items:
         predicted = classification.classify(registry, make_product(**item["entry"])).category
         confusion[(item["label"], predicted)] += 1
         if predicted != item["label"]:
             misses.append(f"  {item['id']} {item['entry']['name']}: labelled {item['label']}, classified {predicted}")
-    agreement = sum(confusion[(c, c)] for c in CATEGORIES) / len(LABELLED)
+    agreement = sum(confusion[(c, c)] for c in CATEGORIES) / len(items)
+    print(f"\n{title}: {agreement:.1%} agreement on {len(items)} labelled products")
+    print("label / predicted".rjust(20) + "".join(c.rjust(19) for c in CATEGORIES))
+    for label in CATEGORIES:
+        print(label.rjust(20) + "".join(str(confusion[(label, c)]).rjust(19) for c in CATEGORIES))
+    print("\n".join(misses))
+    return agreement
+
+
+def test_agreement_with_expert_labels_is_at_least_90_percent(registry, capsys):
     with capsys.disabled():
-        print(f"\nClassification agreement: {agreement:.1%} on {len(LABELLED)} labelled products")
-        print("label / predicted".rjust(20) + "".join(c.rjust(19) for c in CATEGORIES))
-        for label in CATEGORIES:
-            print(f"{label:>20}" + "".join(f"{confusion[(label, c)]:>19}" for c in CATEGORIES))
-        print("\n".join(misses))
+        agreement = agreement_on(registry, LABELLED, "Labelled set")
     assert agreement >= 0.9
+
+
+def test_agreement_on_the_blind_holdout_set(registry, capsys):
+    # Written separately and never used to tune the rules: an honest estimate on
+    # unseen products. Guarded against regressions, reported in the test output.
+    with capsys.disabled():
+        agreement = agreement_on(registry, HOLDOUT, "Blind hold-out set")
+    assert agreement >= 0.8
