@@ -22,6 +22,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, instance_path: str | 
     load_settings(app, overrides)
     register_database(app)
     register_plugins(app)
+    register_search(app)
     register_error_handlers(app)
     register_api(app)
     register_pages(app)
@@ -48,6 +49,12 @@ def register_plugins(app: Flask) -> None:
 
     app.extensions["catalogue.registry"] = registry.build(blocked=app.config["BLOCKED_PLUGINS"])
     app.extensions["catalogue.runner"] = evaluation.IsolatedRunner(timeout=app.config["EVALUATION_TIMEOUT"])
+
+
+def register_search(app: Flask) -> None:
+    from catalogue.search import SearchService
+
+    app.extensions["catalogue.search"] = SearchService(Path(app.config["INDEX_DIR"]), app.extensions["catalogue.registry"])
 
 
 def register_error_handlers(app: Flask) -> None:

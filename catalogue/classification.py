@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from catalogue import audit, vocab
+from catalogue import audit, changelog, vocab
 from catalogue.contract import ProductSnapshot, Signal
 from catalogue.models import Classification, Product, ProductVersion, User
 from catalogue.registry import Registry
@@ -206,6 +206,7 @@ def reclassify(session: Session, version: ProductVersion, *, registry: Registry)
         return "kept_overrides"
     result = classify(registry, snapshot_of(version))
     session.add(_row(version, result))
+    changelog.record(session, version.product)
     return "changed" if current is None or current.category != result.category else "unchanged"
 
 
@@ -229,6 +230,7 @@ def override(
         )
         session.add(row)
         rows.append(row)
+    changelog.record(session, product)
     audit.record(session, actor=reviewer, action="classification.overridden", entity=product,
                  detail={"category": category, "reason": reason, "versions": [r.version_id for r in rows]})
     return rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ from sqlalchemy import make_url
 from sqlmodel import select
 from tqdm import tqdm
 
-from catalogue import accounts, classification, db, evaluation, registry, seeding, settings, vocab
+from catalogue import accounts, changelog, classification, db, evaluation, registry, search, seeding, settings, vocab
 from catalogue.models import Organisation
 from catalogue.resources import SEED_DIR
 
@@ -87,6 +88,7 @@ def seed(directory: Path) -> None:
         session.rollback()
         _fail(f"{exc} Nothing was loaded.")
     session.commit()
+    search.current().catch_up(session, wait=30)
     click.echo(f"Seeded from {directory}: {report}")
 
 
@@ -123,10 +125,12 @@ def evaluate(everything: bool, stale: bool) -> None:
         )
         for row in rows:
             counts[row.status] += 1
+        changelog.record(session, version.product)
         if done % 200 == 0:  # commit in batches: progress survives an interruption
             session.commit()
             session.expunge_all()
     session.commit()
+    search.current().catch_up(session, wait=30)
     click.echo(
         f"Evaluated {len(work)} product versions: {counts['complete']} evaluations complete, {counts['failed']} failed."
     )
@@ -161,10 +165,54 @@ def classify(everything: bool, flagged: bool) -> None:
         if done % 200 == 0:
             session.commit()
     session.commit()
+    search.current().catch_up(session, wait=30)
     click.echo(
         f"Classified {outcome['changed'] + outcome['unchanged']} product versions: {outcome['changed']} changed category, "
         f"{outcome['unchanged']} unchanged; {outcome['kept_overrides']} reviewer overrides kept."
     )
+
+
+@main.command("reindex")
+@click.option("--check", "check_only", is_flag=True, help="Compare the index with the database product by product and repair what differs.")
+@click.option("--dry-run", is_flag=True, help="With --check: report differences without repairing them.")
+@click.option("--catch-up", is_flag=True, help="Apply pending change-log entries to this instance's index, then exit.")
+@click.option("--follow", is_flag=True, help="Keep this instance's index current from the change log until stopped.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between change-log polls with --follow.")
+def reindex(check_only: bool, dry_run: bool, catch_up: bool, follow: bool, interval: float) -> None:
+    """Rebuild the search index from the database (or check it, or follow the change log)."""
+    if sum((check_only, catch_up, follow)) > 1:
+        _fail("Choose one of --check, --catch-up and --follow (or none, to rebuild).")
+    if dry_run and not check_only:
+        _fail("--dry-run only goes with --check.")
+    _require_schema()
+    session = db.session()
+    service = search.current()
+
+    def progress(items, total):
+        return tqdm(items, total=total, desc="Indexing" if not check_only else "Checking", unit="product", file=sys.stderr, disable=None)
+
+    if check_only:
+        report = service.check(session, repair=not dry_run, progress=progress)
+        if report.ok:
+            click.echo("The search index matches the database.")
+        elif dry_run:
+            click.echo(f"The search index differs from the database: {report}. Run `catalogue reindex --check` to repair it.")
+            raise SystemExit(1)
+        else:
+            click.echo(f"Repaired the search index: {report}.")
+        return
+    if catch_up or follow:
+        while True:
+            applied = service.catch_up(session, wait=30)
+            session.rollback()  # end the read transaction so the next poll sees new commits
+            if applied or not follow:
+                click.echo(f"Applied {applied} change-log entries; the log ends at entry {changelog.last_id(session)}.")
+            if not follow:
+                return
+            time.sleep(interval)
+    started = time.monotonic()
+    count = service.rebuild(session, progress=progress)
+    click.echo(f"Indexed {count} published products in {time.monotonic() - started:.1f} s.")
 
 
 @main.command("plugins")

@@ -66,7 +66,8 @@ def handle_http_exception(exc: HTTPException) -> Any:
         if status == 400:
             message = "The request body is not valid JSON. Send one JSON object with Content-Type: application/json."
     elif data.get("message"):
-        message = data["message"]  # flask_smorest.abort(status, message=...)
+        message = data["message"]  # flask_smorest.abort(status, message=..., errors={field: [...]})
+        errors = data.get("errors") or {}
     elif status not in ADVICE:
         message = exc.description
     # Keep headers that tell the client how to recover (Allow on 405, WWW-Authenticate

@@ -210,3 +210,19 @@ class AuditEntry(SQLModel, table=True):
     entity_type: str = Field(max_length=40)
     entity_id: str = Field(max_length=140)
     detail: dict[str, Any] = _json(dict)
+
+
+class ChangeLogEntry(SQLModel, table=True):
+    """An ordered record that a product's public view may have changed.
+
+    Written in the same transaction as the change itself, so the log never
+    misses a committed change. Every search-index replica applies the log in
+    ``id`` order and remembers how far it got: that is how several app
+    instances stay current, and how a crashed writer's work is redone exactly.
+    """
+
+    __tablename__ = "change_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    at: datetime = _timestamp()

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from catalogue import accounts, audit, classification, evaluation, permissions, registry
+from catalogue import accounts, audit, changelog, classification, evaluation, permissions, registry
 from catalogue.models import Organisation, Product, ProductVersion, User, utcnow
 from catalogue.schemas import ENTRY_FIELDS, ProductEntrySchema
 
@@ -162,6 +161,7 @@ def add_version(
         detail={"version": version.number, "status": status, "changed": changed_fields(product, version)},
     )
     judge(session, version)
+    changelog.record(session, product)
     return version, True
 
 
@@ -211,6 +211,7 @@ def publish(session: Session, *, actor: audit.Actor, product: Product, version: 
     product.withdrawn_at = None
     session.add_all([version, product])
     audit.record(session, actor=actor, action="product.published", entity=product, detail={"version": version.number})
+    changelog.record(session, product)
 
 
 def visible_version(product: Product, user: User | None) -> ProductVersion | None:
@@ -220,36 +221,6 @@ def visible_version(product: Product, user: User | None) -> ProductVersion | Non
     if product.withdrawn_at is not None:
         return None
     return product.published_version
-
-
-def _published():  # noqa: ANN202 - a SQL expression
-    return (Product.published_version_number.is_not(None)) & (Product.withdrawn_at.is_(None))
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[tuple[Product, ProductVersion]]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-def list_published(session: Session, *, page: int, per_page: int) -> Page:
-    """Published products, by name. (Search and facets arrive with the search index.)"""
-    total = session.exec(select(func.count()).select_from(Product).where(_published())).one()
-    statement = (
-        select(Product, ProductVersion)
-        .join(ProductVersion, (ProductVersion.product_id == Product.id) & (ProductVersion.number == Product.published_version_number))
-        .where(_published())
-        .order_by(func.lower(ProductVersion.name), Product.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return Page(rows=list(session.exec(statement).all()), total=total, page=page, per_page=per_page)
 
 
 def judgements(session: Session, version: ProductVersion) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import has_app_context
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from catalogue import vocab
 
@@ -320,29 +320,6 @@ class ProductSchema(Schema):
     versions = fields.List(fields.Nested(VersionSummarySchema))
 
 
-class ProductSummarySchema(Schema):
-    slug = fields.String()
-    name = fields.String()
-    supplier = fields.String()
-    summary = fields.String()
-    version = fields.Integer()
-    updated_at = fields.DateTime()
-    url = fields.String()
-
-
-class PageArgsSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
-
-
-class ProductPageSchema(Schema):
-    items = fields.List(fields.Nested(ProductSummarySchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    pages = fields.Integer()
-
-
 class ErrorSchema(Schema):
     """Every API error: the status, a message saying what to do, and the fields at fault."""
 
@@ -432,3 +409,103 @@ class FlaggedClassificationSchema(Schema):
 
 class FlaggedListSchema(Schema):
     items = fields.List(fields.Nested(FlaggedClassificationSchema))
+
+
+# --- Search ------------------------------------------------------------------
+
+
+class SearchArgsSchema(Schema):
+    """The register's search: shared by GET /api/v1/products and the register page.
+
+    Facet parameters repeat for several values (``phase=primary&phase=secondary``
+    finds either). ``min_score.<evaluator id>=N`` keeps products that evaluator
+    scored at least N.
+    """
+
+    class Meta:
+        # min_score.<evaluator id> parameters are named after installed evaluators.
+        unknown = INCLUDE
+
+    q = fields.String(load_default="", validate=validate.Length(max=500), metadata={"description": "Words to find (name, supplier, summary, description, AI features)."})
+    category = fields.List(choice(vocab.CATEGORIES))
+    use_case = fields.List(choice(vocab.USE_CASES))
+    phase = fields.List(choice(vocab.PHASES))
+    key_stage = fields.List(choice(vocab.KEY_STAGES))
+    intended_users = fields.List(choice(vocab.INTENDED_USERS))
+    pupil_interaction = fields.List(choice(vocab.PUPIL_INTERACTION))
+    pricing = fields.List(choice(vocab.PRICING))
+    assurance = fields.List(choice(vocab.ASSURANCE_LEVELS))
+    storage_region = fields.List(choice(vocab.STORAGE_REGIONS))
+    red_lines = fields.List(choice(vocab.RED_LINE_STATES))
+    min_overall = fields.Integer(validate=validate.Range(0, 100), metadata={"description": "Lowest overall score, 0–100."})
+    sort = fields.String(metadata={"description": "relevance, overall, score.<evaluator id>, name or updated."})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
+
+    @validates_schema(skip_on_field_errors=False)
+    def _check_dynamic(self, data: dict[str, Any], **kwargs: Any) -> None:
+        from catalogue import registry, search
+
+        installed = registry.current().evaluators
+        errors: dict[str, list[str]] = {}
+        for key, value in data.items():
+            if not key.startswith("min_score."):
+                continue
+            evaluator = key.removeprefix("min_score.")
+            if evaluator not in installed:
+                errors[key] = [f"No installed evaluator is called {evaluator!r}; choose from {', '.join(installed)}."]
+            elif not str(value).isdigit() or not 0 <= int(value) <= 100:
+                errors[key] = ["Give a whole number from 0 to 100."]
+        if data.get("sort") and data["sort"] not in search.current().sorts():
+            errors["sort"] = [f"Choose one of: {', '.join(search.current().sorts())}."]
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _collect_min_scores(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        known = set(self.fields)
+        data["min_scores"] = {key.removeprefix("min_score."): int(value) for key, value in data.items() if key.startswith("min_score.")}
+        return {key: value for key, value in data.items() if key in known or key == "min_scores"}
+
+
+class FacetValueSchema(Schema):
+    value = fields.String()
+    label = fields.String()
+    count = fields.Integer()
+    selected = fields.Boolean()
+
+
+class ProductCardSchema(Schema):
+    """A product as listed in search results."""
+
+    slug = fields.String()
+    url = fields.String()
+    name = fields.String()
+    supplier = fields.String()
+    summary = fields.String()
+    version = fields.Integer()
+    updated_at = fields.String()
+    category = fields.List(fields.String())
+    use_case = fields.List(fields.String())
+    phase = fields.List(fields.String())
+    key_stage = fields.List(fields.String())
+    intended_users = fields.List(fields.String())
+    pupil_interaction = fields.List(fields.String())
+    pricing = fields.List(fields.String())
+    assurance = fields.List(fields.String())
+    storage_region = fields.List(fields.String())
+    red_lines = fields.List(fields.String())
+    age_min = fields.Integer()
+    age_max = fields.Integer()
+    overall = fields.Nested(OverallSchema)
+    evaluations = fields.Dict(keys=fields.String(), values=fields.Dict())
+
+
+class SearchResultsSchema(Schema):
+    items = fields.List(fields.Nested(ProductCardSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    pages = fields.Integer()
+    sort = fields.String()
+    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValueSchema)))

@@ -150,6 +150,33 @@ BANDS = Vocabulary(
     ),
 )
 
+ASSURANCE_LEVELS = Vocabulary(
+    "assurance",
+    (
+        Term("declared", "Declared", "Based on the supplier's own answers."),
+        Term("verified", "Verified", "An evaluator checked the evidence for every red-line and high-weight criterion."),
+    ),
+)
+
+STORAGE_REGIONS = Vocabulary(
+    "storage_region",
+    (
+        Term("uk", "UK"),
+        Term("eea", "EEA"),
+        Term("us", "United States"),
+        Term("other", "Elsewhere"),
+        Term("unknown", "Not stated"),
+    ),
+)
+
+RED_LINE_STATES = Vocabulary(
+    "red_lines",
+    (
+        Term("none", "No red lines"),
+        Term("any", "Crosses a red line"),
+    ),
+)
+
 STATUSES = Vocabulary(
     "status",
     (
@@ -219,6 +246,9 @@ ALL = (
     USE_CASES,
     OUTCOMES,
     BANDS,
+    ASSURANCE_LEVELS,
+    STORAGE_REGIONS,
+    RED_LINE_STATES,
     STATUSES,
     ROLES,
     ORGANISATION_KINDS,

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from catalogue import accounts, create_app, db
+from catalogue import accounts, create_app, db, search
 from catalogue.models import metadata
 
 TEST_DATABASE_ENV = "CATALOGUE_TEST_DATABASE_URL"
@@ -103,6 +103,7 @@ def store(app: Flask, session: Session) -> Callable[..., Any]:
             if publish:
                 products.publish(session, actor="test", product=product, version=product.latest_version)
             session.commit()
+            search.current().catch_up(session)
         return product
 
     return store

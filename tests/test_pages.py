@@ -16,7 +16,7 @@ def test_register_lists_published_products_with_the_demo_banner(client, publishe
     page = client.get("/").get_data(as_text=True)
     assert "Demonstration data." in page
     assert "Lesson Sketcher" in page and "/products/lesson-sketcher" in page
-    assert "1 published product" in page
+    assert "1 product found" in page
     assert '<html lang="en-GB">' in page and 'href="#main"' in page
 
 
@@ -75,5 +75,5 @@ def test_register_paginates_and_tolerates_mangled_page_numbers(client, app, stor
         store({**entry, "name": f"Tool {n}"})
     first = client.get("/").get_data(as_text=True)
     assert "Page 1 of 2" in first and "Next page" in first
-    assert "Tool 2" in client.get("/?page=2").get_data(as_text=True)
+    assert "Tool 2" in client.get("/?page=2&sort=name").get_data(as_text=True)
     assert client.get("/?page=banana").status_code == 200

@@ -7,11 +7,12 @@ from typing import Any
 from flask import current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import INCLUDE
 from sqlalchemy.exc import IntegrityError
 
-from catalogue import db, permissions, products
+from catalogue import db, permissions, products, search
 from catalogue.api.auth import current_user, require_user
-from catalogue.schemas import PageArgsSchema, ProductEntrySchema, ProductPageSchema, ProductPatchSchema, ProductSchema
+from catalogue.schemas import ProductEntrySchema, ProductPatchSchema, ProductSchema, SearchArgsSchema, SearchResultsSchema
 
 blp = Blueprint("products", __name__, url_prefix="/api/v1/products", description="Product entries in the register.")
 
@@ -23,41 +24,45 @@ def _page_url(slug: str) -> str:
 
 
 def _commit() -> None:
-    """Commit, turning a lost race (two writers, one unique name) into a 409."""
+    """Commit, turning a lost race (two writers, one unique name) into a 409, then update the index."""
     session = db.session()
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
         abort(409, message="Another request changed this entry at the same moment. Fetch it again and retry.")
+    search.current().catch_up(session)
 
 
 @blp.route("")
 class ProductCollection(MethodView):
-    @blp.arguments(PageArgsSchema, location="query")
-    @blp.response(200, ProductPageSchema)
+    @blp.arguments(SearchArgsSchema, location="query", unknown=INCLUDE)
+    @blp.response(200, SearchResultsSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """List published products, by name.
+        """Search published products, with facet counts.
 
-        Paginated with `page` and `per_page`. Full-text search and facets are
-        added to this endpoint by the search index.
+        Full text over name, supplier, summary, description and AI features;
+        facet filters (repeat a parameter for several values: any of them
+        matches); minimum scores (`min_overall`, `min_score.<evaluator id>`);
+        `sort` by relevance, overall, `score.<evaluator id>`, name or updated;
+        `page` and `per_page`. Facet counts leave out the facet's own
+        selection, so they show what adding a value would find.
         """
-        per_page = args["per_page"] or current_app.config["PER_PAGE_DEFAULT"]
-        per_page = min(per_page, current_app.config["PER_PAGE_MAX"])
-        page = products.list_published(db.session(), page=args["page"], per_page=per_page)
-        items = [
-            {
-                "slug": product.slug,
-                "name": version.name,
-                "supplier": product.supplier.name,
-                "summary": version.summary,
-                "version": version.number,
-                "updated_at": product.updated_at,
-                "url": _page_url(product.slug),
-            }
-            for product, version in page.rows
-        ]
-        return {"items": items, "total": page.total, "page": page.page, "per_page": page.per_page, "pages": page.pages}
+        try:
+            params, results = search.run(args)
+        except search.QuerySyntaxError as exc:
+            abort(422, message=str(exc), errors={"q": [str(exc)]})
+        items = [card | {"url": _page_url(card["slug"])} for card in results.items]
+        return {
+            "items": items,
+            "total": results.total,
+            "page": results.page,
+            "per_page": results.per_page,
+            "pages": results.pages,
+            "sort": results.sort,
+            "facets": search.facet_listing(results, params),
+        }
 
     @blp.arguments(ProductEntrySchema)
     @blp.response(201, ProductSchema)

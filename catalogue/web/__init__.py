@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, abort, current_app, render_template, request
+from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
+from marshmallow import ValidationError
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import MultiDict
 
-from catalogue import db, products, questionnaire, registry, vocab
+from catalogue import db, products, questionnaire, registry, search, vocab
+from catalogue.schemas import SearchArgsSchema, flatten_errors
 
 bp = Blueprint("web", __name__)
 
@@ -17,7 +22,16 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["answer"] = questionnaire.format_answer
-    app.context_processor(lambda: {"demo_banner": current_app.config["DEMO_BANNER"], "vocab": vocab})
+    app.context_processor(
+        lambda: {
+            "demo_banner": current_app.config["DEMO_BANNER"],
+            "vocab": vocab,
+            "url_with": url_with,
+            "url_without": url_without,
+            "vocab_facet_labels": {facet.name: facet.label for facet in search.FACETS},
+            "sort_labels": search.sort_label,
+        }
+    )
 
 
 def label(value: Any, vocabulary: str) -> str:
@@ -25,17 +39,64 @@ def label(value: Any, vocabulary: str) -> str:
     return VOCABULARIES[vocabulary].label(value)
 
 
-def _int_arg(name: str, default: int) -> int:
-    # A mangled page number in a bookmarked URL shows the first page, not an error.
-    value = request.args.get(name, type=int)
-    return value if value is not None and 1 <= value <= 100_000 else default
+def _search_args() -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The register's query string, validated by the API's schema; bad parts are reported, not fatal."""
+    schema = SearchArgsSchema()
+    try:
+        return schema.load(MultiDictProxy(request.args, schema)), {}
+    except ValidationError as exc:
+        # Show what can be shown; say what was wrong next to the control that sent it.
+        valid = {k: v for k, v in (exc.valid_data or {}).items() if k not in exc.messages}
+        return schema.load(MultiDictProxy(MultiDict(_only(valid)), schema)), flatten_errors(exc.messages)
+
+
+def _only(valid: dict[str, Any]) -> list[tuple[str, Any]]:
+    pairs = []
+    for key, value in valid.items():
+        for item in value if isinstance(value, list) else [value]:
+            pairs.append((key, item))
+    return pairs
+
+
+def url_with(**changes: Any) -> str:
+    """This page's URL with some parameters replaced (None removes one); used for paging and sorting."""
+    args = MultiDict(request.args)
+    for key, value in changes.items():
+        args.poplist(key)
+        if value is not None:
+            args.add(key, value)
+    return _url(args)
+
+
+def url_without(key: str, value: str) -> str:
+    """This page's URL with one filter value removed (the "remove" link on a selected filter)."""
+    args = MultiDict([(k, v) for k, v in request.args.items(multi=True) if not (k == key and v == value) and k != "page"])
+    return _url(args)
+
+
+def _url(args: MultiDict) -> str:
+    query = urlencode(list(args.items(multi=True)))
+    return url_for(request.endpoint, **(request.view_args or {})) + (f"?{query}" if query else "")
 
 
 @bp.get("/")
 def register() -> str:
-    per_page = current_app.config["PER_PAGE_DEFAULT"]
-    page = products.list_published(db.session(), page=_int_arg("page", 1), per_page=per_page)
-    return render_template("register.html", page=page)
+    args, errors = _search_args()
+    try:
+        params, results = search.run(args)
+    except search.QuerySyntaxError as exc:
+        errors["q"] = [str(exc)]
+        params, results = search.run({key: value for key, value in args.items() if key != "q"})
+    installed = registry.current().evaluators
+    return render_template(
+        "register.html",
+        params=params,
+        results=results,
+        facets=search.facet_listing(results, params),
+        errors=errors,
+        evaluators=installed,
+        sorts=search.current().sorts(),
+    )
 
 
 @bp.get("/products/<slug>")
@@ -60,6 +121,8 @@ def product(slug: str) -> str:
         history=products.visible_history(entry, show_unpublished=False),
         questions=registry.current().questions,
         criteria_by_question=_criteria_by_question(judgements["evaluations"]),
+        scorecard_rows=[("Overall", judgements["overall"].score, judgements["overall"].band)]
+        + [(e["name"], e["score"], e["band"]) for e in judgements["evaluations"] if e["status"] == "complete"],
         **judgements,
     )
 

@@ -1,0 +1,275 @@
+"""Answering searches: whoosh finds the text matches; cached bit masks do the facets, filters and counts.
+
+whoosh computing facet counts per query is far too slow at 100k products, so
+each worker keeps, per index *segment*, a boolean mask per facet value and an
+array per score, read from the segment's postings and columns. Segments never
+change once written, so when the index moves to a new generation only new
+segments are read; the per-generation global masks are concatenations of the
+segment arrays, packed into bits. A query is then a few AND operations and a
+popcount per facet value.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from whoosh.qparser import AndGroup, MultifieldParser
+from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
+from whoosh.searching import Searcher
+
+from catalogue.search.documents import FACET_NAMES
+from catalogue.search.index import NO_SCORE, TEXT_BOOSTS, IndexStore, score_field
+
+# In memory, "no score" is -1 so that any minimum-score filter excludes it.
+UNSCORED = -1
+
+MAX_QUERY_LENGTH = 500
+SORTS_FIXED = ("relevance", "overall", "name", "updated")
+
+
+class QuerySyntaxError(ValueError):
+    """The search text cannot be understood; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    min_scores: dict[str, int] = field(default_factory=dict)  # "overall" or an evaluator id -> minimum
+    sort: str = ""  # "" = relevance with a query, else overall score
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class SearchResults:
+    items: list[dict[str, Any]]
+    total: int
+    facets: dict[str, dict[str, int]]
+    page: int
+    per_page: int
+    sort: str
+    score_histogram: list[int]  # products per band of 10 points of overall score, for the chart
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass
+class _SegmentCache:
+    """Arrays read once from one immutable index segment."""
+
+    pid: np.ndarray  # product id per document (0 for the change-log marker)
+    masks: dict[tuple[str, str], np.ndarray]  # (facet, value) -> bool per document
+    scores: dict[str, np.ndarray]  # "overall"/evaluator id -> int16 per document
+    updated: np.ndarray
+    names: list[str] | None = None
+
+
+class _View:
+    """Global arrays for one index generation, concatenated from segment caches."""
+
+    def __init__(self, searcher: Searcher, caches: list[_SegmentCache], deleted: list[np.ndarray], score_keys: Sequence[str]) -> None:
+        self.searcher = searcher
+        self.size = sum(len(c.pid) for c in caches)
+        self.caches = caches
+        pid = np.concatenate([c.pid for c in caches]) if caches else np.zeros(0, dtype=np.int64)
+        live = pid > 0
+        offset = 0
+        for cache, dead in zip(caches, deleted):
+            live[dead + offset] = False
+            offset += len(cache.pid)
+        self.pid = pid
+        self.live = np.packbits(live)
+        values = sorted({key for c in caches for key in c.masks})
+        self.masks = {key: np.packbits(np.concatenate([c.masks.get(key, np.zeros(len(c.pid), bool)) for c in caches])) for key in values}
+        self.scores = {
+            key: np.concatenate([c.scores.get(key, np.full(len(c.pid), UNSCORED, np.int16)) for c in caches]) for key in score_keys
+        }
+        self.updated = np.concatenate([c.updated for c in caches]) if caches else np.zeros(0, np.int64)
+        self._name_rank: np.ndarray | None = None
+
+    def name_rank(self, reader_names: list[list[str]]) -> np.ndarray:
+        if self._name_rank is None:
+            names = [name for chunk in reader_names for name in chunk]
+            order = np.argsort(np.array(names, dtype=object), kind="stable")
+            rank = np.empty(len(names), np.int64)
+            rank[order] = np.arange(len(names))
+            self._name_rank = rank
+        return self._name_rank
+
+
+def _count(bits: np.ndarray) -> int:
+    return int(np.bitwise_count(bits).sum())
+
+
+class SearchEngine:
+    """One per process: holds the searcher and its caches, refreshing them when the index changes."""
+
+    def __init__(self, store: IndexStore, score_keys: Sequence[str]) -> None:
+        self.store = store
+        self.score_keys = tuple(score_keys)
+        self._lock = threading.RLock()
+        self._segment_caches: dict[str, _SegmentCache] = {}
+        self._view: _View | None = None
+        self._directory = None
+        self._parser = None
+
+    # --- keeping current -------------------------------------------------------
+
+    def view(self) -> _View:
+        with self._lock:
+            directory = self.store.current_dir()
+            if self._view is None or directory != self._directory:
+                ix = self.store.open()
+                self._directory = self.store.current_dir()
+                self._segment_caches.clear()
+                self._view = self._build(ix.searcher())
+                self._parser = MultifieldParser(list(TEXT_BOOSTS), ix.schema, group=AndGroup)
+                # Field names and wildcards in the search box would expose internals
+                # and can be very slow; plain words and "phrases" are enough here.
+                self._parser.remove_plugin_class(FieldsPlugin)
+                self._parser.remove_plugin_class(WildcardPlugin)
+            elif not self._view.searcher.up_to_date():
+                self._view = self._build(self._view.searcher.refresh())
+            return self._view
+
+    def _build(self, searcher: Searcher) -> _View:
+        caches, deleted, keep = [], [], {}
+        for reader, _offset in _leaves(searcher):
+            segment_id = reader.segment().segment_id()
+            cache = self._segment_caches.get(segment_id) or self._read_segment(reader)
+            keep[segment_id] = cache
+            caches.append(cache)
+            deleted.append(np.fromiter(reader.segment().deleted_docs(), dtype=np.int64) if reader.has_deletions() else np.zeros(0, np.int64))
+        self._segment_caches = keep
+        return _View(searcher, caches, deleted, self.score_keys)
+
+    def _read_segment(self, reader: Any) -> _SegmentCache:
+        size = reader.doc_count_all()
+        pid = np.fromiter(reader.column_reader("pid"), dtype=np.int64, count=size)
+        masks: dict[tuple[str, str], np.ndarray] = {}
+        for facet in FACET_NAMES:
+            if facet not in reader.indexed_field_names():
+                continue
+            for term in reader.lexicon(facet):
+                mask = np.zeros(size, bool)
+                mask[np.fromiter(reader.postings(facet, term).all_ids(), dtype=np.int64)] = True
+                masks[(facet, term.decode("utf-8"))] = mask
+        scores = {}
+        for key in self.score_keys:
+            values = np.fromiter(reader.column_reader(score_field(key)), dtype=np.int16, count=size)
+            values[values == NO_SCORE] = UNSCORED
+            scores[key] = values
+        updated = np.fromiter(reader.column_reader("updated"), dtype=np.int64, count=size)
+        return _SegmentCache(pid=pid, masks=masks, scores=scores, updated=updated)
+
+    def _names(self, view: _View) -> list[list[str]]:
+        names = []
+        for (reader, _offset), cache in zip(_leaves(view.searcher), view.caches):
+            if cache.names is None:
+                cache.names = list(reader.column_reader("sort_name"))
+            names.append(cache.names)
+        return names
+
+    # --- searching ----------------------------------------------------------------
+
+    def parse(self, text: str) -> Any:
+        if len(text) > MAX_QUERY_LENGTH:
+            raise QuerySyntaxError(f"Shorten the search to {MAX_QUERY_LENGTH} characters or fewer.")
+        try:
+            return self._parser.parse(text)
+        except Exception as exc:  # whoosh raises assorted errors for odd syntax
+            raise QuerySyntaxError(
+                "The search could not be understood. Use plain words, or put a phrase in double quotes, "
+                f'e.g. "lesson planning". ({type(exc).__name__})'
+            ) from exc
+
+    def search(self, params: SearchParams) -> SearchResults:
+        view = self.view()
+        with self._lock:
+            query = self.parse(params.q) if params.q.strip() else None
+            text = self._text_mask(view, query) if query is not None else None
+        base = view.live if text is None else view.live & text
+        for key, minimum in params.min_scores.items():
+            if key not in view.scores:
+                raise QuerySyntaxError(f"No installed evaluator is called {key!r}.")
+            base = base & np.packbits(view.scores[key] >= minimum)
+        facet_filters = {facet: self._any_of(view, facet, values) for facet, values in params.facets.items() if values}
+        result = base
+        for mask in facet_filters.values():
+            result = result & mask
+        counts = self._facet_counts(view, base, facet_filters)
+        total = _count(result)
+        positions = np.flatnonzero(np.unpackbits(result, count=view.size))
+        sort = params.sort or ("relevance" if query is not None else "overall")
+        start = (params.page - 1) * params.per_page
+        with self._lock:
+            page = self._order(view, positions, sort, query, start + params.per_page)[start:]
+            items = [json.loads(view.searcher.stored_fields(int(d))["card"]) for d in page]
+        return SearchResults(items, total, counts, params.page, params.per_page, sort, self._histogram(view, positions))
+
+    def _histogram(self, view: _View, positions: np.ndarray) -> list[int]:
+        """Products per ten points of overall score (0–9, …, 90–100); unscored products are left out."""
+        scores = view.scores["overall"][positions] if "overall" in view.scores else np.zeros(0, np.int16)
+        scores = scores[scores >= 0]
+        return np.bincount(np.minimum(scores // 10, 9), minlength=10).tolist()
+
+    def _text_mask(self, view: _View, query: Any) -> np.ndarray:
+        mask = np.zeros(view.size, bool)
+        hits = np.fromiter(view.searcher.docs_for_query(query), dtype=np.int64)
+        mask[hits] = True
+        return np.packbits(mask)
+
+    def _any_of(self, view: _View, facet: str, values: Sequence[str]) -> np.ndarray:
+        mask = np.zeros_like(view.live)
+        for value in values:
+            if (facet, value) in view.masks:
+                mask = mask | view.masks[(facet, value)]
+        return mask
+
+    def _facet_counts(self, view: _View, base: np.ndarray, filters: dict[str, np.ndarray]) -> dict[str, dict[str, int]]:
+        """Counts per facet value. A facet's own selection is left out of its counts, so
+        a trust can see what choosing another value (OR) would add."""
+        counts: dict[str, dict[str, int]] = {facet: {} for facet in FACET_NAMES}
+        others_cache: dict[str, np.ndarray] = {}
+        for (facet, value), mask in view.masks.items():
+            if facet not in others_cache:
+                scope = base
+                for other, other_mask in filters.items():
+                    if other != facet:
+                        scope = scope & other_mask
+                others_cache[facet] = scope
+            counts[facet][value] = _count(others_cache[facet] & mask)
+        return counts
+
+    def _order(self, view: _View, positions: np.ndarray, sort: str, query: Any, needed: int) -> list[int]:
+        if sort == "relevance" and query is not None:
+            allowed = set(positions.tolist())
+            hits = view.searcher.search(query, limit=max(needed, 1), filter=allowed, terms=False)
+            return [hit.docnum for hit in hits]
+        if sort in ("relevance", "name"):
+            keys = (view.name_rank(self._names(view))[positions],)
+        elif sort == "updated":
+            keys = (-view.updated[positions],)
+        else:
+            key = "overall" if sort == "overall" else sort.removeprefix("score.")
+            if key not in view.scores:
+                raise QuerySyntaxError(f"Cannot sort by {sort!r}.")
+            # Highest first; unscored last; ties by name.
+            keys = (view.name_rank(self._names(view))[positions], -view.scores[key][positions].astype(np.int32))
+        order = np.lexsort(keys) if len(positions) else np.zeros(0, np.int64)
+        return positions[order[:needed]].tolist()
+
+
+def _leaves(searcher: Searcher) -> list[tuple[Any, int]]:
+    return searcher.reader().leaf_readers()
+
+
+__all__ = ["QuerySyntaxError", "SearchEngine", "SearchParams", "SearchResults"]

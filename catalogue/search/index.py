@@ -1,0 +1,238 @@
+"""The on-disk whoosh index: its schema, the change-log follower, full rebuilds and the consistency check.
+
+The concurrency pattern (see docs/search.md):
+
+- **The database is the truth.** Every change that can alter a product's public
+  view appends to the change log in the same transaction.
+- **One writer at a time.** After committing, a process tries to take the
+  index's write lock without waiting. If it gets it, it applies *every* pending
+  log entry — its own and anyone else's — and then looks again before letting
+  go. If another process holds the lock, it simply leaves: the holder will see
+  the new entries when it looks again, because they were committed before the
+  lock was asked for.
+- **Readers are never blocked.** whoosh readers see the last committed
+  generation; each worker refreshes its searcher when the generation changes.
+- **Exact recovery.** The last applied log id is stored *inside* the index, in
+  the same commit as the documents, so after a crash the follower replays
+  exactly what is missing. Applying an entry twice is harmless.
+- **Full rebuilds** go to a new directory, swapped in atomically by replacing
+  the ``current`` symlink; changes made meanwhile are replayed from the log.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.lang import porter2
+
+from catalogue import changelog
+from catalogue.registry import Registry
+from catalogue.search.documents import FACET_NAMES, Card, build_cards, public_product_ids
+
+LOG_KEY = "__log__"
+# Field boosts: a match in the name matters most, then supplier and summary.
+TEXT_BOOSTS = {"name": 4.0, "supplier": 2.0, "summary": 2.0, "ai_features": 1.5, "description": 1.0}
+# Stored when a product has no score from an evaluator (scores are 0–100, unsigned bytes).
+NO_SCORE = 255
+# The pid of the change-log marker document; product ids start at 1.
+MARKER_PID = 0
+
+
+def make_schema() -> Schema:
+    # porter2 keeps "planning" and "plans" together; whoosh's default Porter stemmer does not.
+    analyzer = StemmingAnalyzer(stemfn=porter2.stem)
+    fields: dict[str, Any] = {
+        "key": ID(unique=True),
+        "pid": NUMERIC(int, bits=64, signed=False, sortable=True, default=MARKER_PID),
+        "updated": NUMERIC(int, bits=64, signed=False, sortable=True, default=0),
+        "sort_name": ID(sortable=True),
+        "card": STORED,
+        "applied": STORED,
+    }
+    fields |= {name: TEXT(analyzer=analyzer, field_boost=boost) for name, boost in TEXT_BOOSTS.items()}
+    fields |= {facet: KEYWORD(commas=True, lowercase=False, scorable=False) for facet in FACET_NAMES}
+    schema = Schema(**fields)
+    # One sortable score column per evaluator (and "overall"), named score_<id>.
+    schema.add("score_*", NUMERIC(int, bits=8, signed=False, sortable=True, default=NO_SCORE), glob=True)
+    return schema
+
+
+def score_field(key: str) -> str:
+    return f"score_{key}"
+
+
+def document(card: Card) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "key": str(card.product_id),
+        "pid": card.product_id,
+        "updated": int(calendar.timegm(time.strptime(card.data["updated_at"], "%Y-%m-%dT%H:%M:%SZ"))),
+        "sort_name": card.data["name"].casefold(),
+        "card": json.dumps(card.data, ensure_ascii=False, separators=(",", ":")),
+        **card.text,
+    }
+    doc |= {facet: ",".join(values) for facet, values in card.facets.items() if values}
+    doc |= {score_field(key): value for key, value in card.scores.items()}
+    return doc
+
+
+@dataclass
+class IndexStore:
+    """The index directory: ``root/current`` points at the live generation directory."""
+
+    root: Path
+
+    @property
+    def pointer(self) -> Path:
+        return self.root / "current"
+
+    def current_dir(self) -> Path | None:
+        return self.pointer.resolve() if self.pointer.is_symlink() else None
+
+    def open(self) -> whoosh_index.Index:
+        """The live index, created empty on first use."""
+        directory = self.current_dir()
+        if directory is None or not whoosh_index.exists_in(str(directory)):
+            directory = self.new_dir()
+            ix = whoosh_index.create_in(str(directory), make_schema())
+            with ix.writer() as writer:
+                writer.add_document(key=LOG_KEY, pid=MARKER_PID, applied=0)
+            self.swap(directory)
+        return whoosh_index.open_dir(str(directory))
+
+    def new_dir(self) -> Path:
+        self.root.mkdir(parents=True, exist_ok=True)
+        directory = self.root / f"gen-{time.time_ns()}"
+        directory.mkdir()
+        return directory
+
+    def swap(self, directory: Path) -> None:
+        """Point ``current`` at ``directory`` atomically, then remove older generations."""
+        temporary = self.root / f".current-{os.getpid()}-{time.time_ns()}"
+        temporary.symlink_to(directory.name)
+        os.replace(temporary, self.pointer)  # atomic on POSIX: readers see old or new, never neither
+        for old in self.root.glob("gen-*"):
+            if old != directory:
+                # Open readers keep their files (POSIX unlink semantics) until they refresh.
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def applied_id(ix: whoosh_index.Index) -> int:
+    with ix.searcher() as searcher:
+        marker = searcher.document(key=LOG_KEY)
+    return int(marker["applied"]) if marker else 0
+
+
+def catch_up(session: Session, registry: Registry, store: IndexStore, *, wait: float = 0.0) -> int:
+    """Apply pending change-log entries; returns how many entries were applied.
+
+    Gives up at once (or after ``wait`` seconds) if another process is writing:
+    that process will apply our entries too (see the module docstring).
+    """
+    applied = 0
+    while True:
+        ix = store.open()
+        entries = changelog.pending(session, applied_id(ix))
+        if not entries:
+            return applied
+        try:
+            writer = ix.writer(timeout=wait) if wait else ix.writer()
+        except LockError:
+            return applied
+        try:
+            # Re-read under the lock: another writer may have applied some meanwhile.
+            entries = changelog.pending(session, applied_id(ix))
+            _apply(writer, session, registry, {product_id for _, product_id in entries})
+            if entries:
+                writer.update_document(key=LOG_KEY, pid=MARKER_PID, applied=entries[-1][0])
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        applied += len(entries)
+
+
+def _apply(writer: Any, session: Session, registry: Registry, product_ids: Iterable[int]) -> None:
+    for product_id, card in build_cards(session, registry, sorted(product_ids)):
+        if card is None:
+            writer.delete_by_term("key", str(product_id))
+        else:
+            writer.update_document(**document(card))
+
+
+def rebuild(session: Session, registry: Registry, store: IndexStore, *, progress: Callable[[Iterable[Any], int], Iterable[Any]]) -> int:
+    """Build a fresh index from the database in a new directory and swap it in; returns the product count."""
+    # Read the log position first: anything committed during the build is replayed afterwards.
+    position = changelog.last_id(session)
+    directory = store.new_dir()
+    ix = whoosh_index.create_in(str(directory), make_schema())
+    ids = public_product_ids(session)
+    count = 0
+    # One writer with a large buffer and a single final merge is the fastest pure-Python path.
+    writer = ix.writer(limitmb=256)
+    try:
+        for _, card in progress(build_cards(session, registry, ids), len(ids)):
+            if card is not None:
+                writer.add_document(**document(card))
+                count += 1
+        writer.add_document(key=LOG_KEY, pid=MARKER_PID, applied=position)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    store.swap(directory)
+    catch_up(session, registry, store, wait=30)
+    return count
+
+
+@dataclass
+class CheckReport:
+    missing: list[int] = field(default_factory=list)  # public in the database, absent from the index
+    extra: list[int] = field(default_factory=list)  # in the index, no longer public
+    stale: list[int] = field(default_factory=list)  # indexed with out-of-date content
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.extra or self.stale)
+
+    def __str__(self) -> str:
+        return f"{len(self.missing)} missing, {len(self.extra)} no longer public, {len(self.stale)} out of date"
+
+
+def check(session: Session, registry: Registry, store: IndexStore, *, repair: bool,
+          progress: Callable[[Iterable[Any], int], Iterable[Any]]) -> CheckReport:
+    """Compare the index with the database product by product; optionally repair what differs."""
+    ix = store.open()
+    indexed: dict[int, str] = {}
+    with ix.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            if "card" in fields:
+                indexed[json.loads(fields["card"])["product_id"]] = fields["card"]
+    report = CheckReport()
+    public = public_product_ids(session)
+    report.extra = sorted(set(indexed) - set(public))
+    for product_id, card in progress(build_cards(session, registry, public), len(public)):
+        if card is None:
+            continue
+        if product_id not in indexed:
+            report.missing.append(product_id)
+        elif json.loads(indexed[product_id]) != card.data:
+            report.stale.append(product_id)
+    if repair and not report.ok:
+        with ix.writer(timeout=30) as writer:
+            _apply(writer, session, registry, report.missing + report.extra + report.stale)
+    return report
+
