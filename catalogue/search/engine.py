@@ -131,13 +131,16 @@ class SearchEngine:
                 self._directory = self.store.current_dir()
                 self._segment_caches.clear()
                 self._view = self._build(ix.searcher())
-                self._parser = MultifieldParser(list(TEXT_BOOSTS), ix.schema, group=AndGroup)
+                self._parser = MultifieldParser(list(TEXT_BOOSTS), ix.schema, fieldboosts=TEXT_BOOSTS, group=AndGroup)
                 # Field names and wildcards in the search box would expose internals
                 # and can be very slow; plain words and "phrases" are enough here.
                 self._parser.remove_plugin_class(FieldsPlugin)
                 self._parser.remove_plugin_class(WildcardPlugin)
             elif not self._view.searcher.up_to_date():
-                self._view = self._build(self._view.searcher.refresh())
+                # A fresh searcher, not refresh(): refresh() may reuse segment readers
+                # whose deletion sets predate the new generation. The old searcher is
+                # not closed here: a request on another thread may still be using it.
+                self._view = self._build(self.store.open().searcher())
             return self._view
 
     def _build(self, searcher: Searcher) -> _View:
