@@ -226,3 +226,21 @@ class ChangeLogEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     product_id: int = Field(foreign_key="product.id", index=True)
     at: datetime = _timestamp()
+
+
+class TrustProfile(SQLModel, table=True):
+    """A trust's context and requirements, saved once and applied to the register.
+
+    Profiles are immutable: editing one saves a new profile with a new link, so
+    a link shared with a headteacher always shows what was shared.
+    """
+
+    __tablename__ = "trust_profile"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Unguessable, so a profile is shared only with those given its link.
+    token: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=120)
+    settings: dict[str, Any] = _json(dict)
+    created_at: datetime = _timestamp()
+    created_by_id: int | None = Field(default=None, foreign_key="account.id")

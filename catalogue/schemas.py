@@ -441,6 +441,8 @@ class SearchArgsSchema(Schema):
     sort = fields.String(metadata={"description": "relevance, overall, score.<evaluator id>, name or updated."})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
+    profile = fields.String(validate=validate.Length(max=40), metadata={"description": "A saved trust profile's link token: apply its requirements."})
+    show_failing = fields.Boolean(load_default=False, metadata={"description": "With a profile: list products that fail a requirement too, with reasons."})
 
     @validates_schema(skip_on_field_errors=False)
     def _check_dynamic(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -475,6 +477,12 @@ class FacetValueSchema(Schema):
     selected = fields.Boolean()
 
 
+class FindingSchema(Schema):
+    requirement = fields.String()
+    met = fields.Boolean()
+    reason = fields.String()
+
+
 class ProductCardSchema(Schema):
     """A product as listed in search results."""
 
@@ -499,13 +507,48 @@ class ProductCardSchema(Schema):
     age_max = fields.Integer()
     overall = fields.Nested(OverallSchema)
     evaluations = fields.Dict(keys=fields.String(), values=fields.Dict())
+    dpia = fields.List(fields.String())
+    training = fields.List(fields.String())
+    requirements = fields.List(fields.Nested(FindingSchema), metadata={"description": "With a profile: each requirement, met or failed, and why."})
 
 
 class SearchResultsSchema(Schema):
     items = fields.List(fields.Nested(ProductCardSchema))
+    profile = fields.Dict(allow_none=True, metadata={"description": "The trust profile applied, if any."})
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
     pages = fields.Integer()
     sort = fields.String()
     facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValueSchema)))
+
+
+class TrustProfileSchema(Schema):
+    """A trust's context and requirements (DESIGN §3 Trust profile); also the JSON export format."""
+
+    name = Text(required=True, max_length=120, metadata={"description": "e.g. Oakfield MAT primary schools."})
+    phases = fields.List(choice(vocab.PHASES), load_default=list, validate=_no_duplicates,
+                         metadata={"description": "Phases the trust serves; a product must serve at least one."})
+    age_min = fields.Integer(load_default=None, strict=True, validate=validate.Range(*vocab.AGE_LIMITS))
+    age_max = fields.Integer(load_default=None, strict=True, validate=validate.Range(*vocab.AGE_LIMITS))
+    users = fields.List(choice(vocab.INTENDED_USERS), load_default=list, validate=_no_duplicates,
+                        metadata={"description": "Who will use the tool; the product must be intended for all of them."})
+    pupil_interaction = fields.List(choice(vocab.PUPIL_INTERACTION), load_default=list, validate=_no_duplicates,
+                                    metadata={"description": "How pupils may use the AI; empty allows any."})
+    min_overall = fields.Integer(load_default=None, strict=True, validate=validate.Range(0, 100))
+    min_scores = fields.Dict(keys=fields.String(validate=validate.Regexp(ANSWER_KEY)),
+                             values=fields.Integer(strict=True, validate=validate.Range(0, 100)), load_default=dict,
+                             metadata={"description": "Minimum score per evaluator id."})
+    requirements = fields.List(choice(vocab.PROFILE_REQUIREMENTS), load_default=list, validate=_no_duplicates)
+
+    @validates_schema(skip_on_field_errors=False)
+    def _check_ages(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("age_min") is not None and data.get("age_max") is not None and data["age_min"] > data["age_max"]:
+            raise ValidationError({"age_max": ["The oldest age must not be below the youngest."]})
+
+
+class SavedProfileSchema(TrustProfileSchema):
+    token = fields.String(dump_only=True, metadata={"description": "The profile's link token."})
+    url = fields.String(dump_only=True, metadata={"description": "The profile's page, to share."})
+    apply_url = fields.String(dump_only=True, metadata={"description": "The register with the profile applied."})
+    json_url = fields.String(dump_only=True)

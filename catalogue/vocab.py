@@ -177,6 +177,32 @@ RED_LINE_STATES = Vocabulary(
     ),
 )
 
+# What a supplier says about its DPIA and about training AI on pupils' data,
+# as filters for trust profiles (from the dp_dpia and dp_trains_on_pupil_data answers).
+DPIA_STATES = Vocabulary(
+    "dpia",
+    (Term("current", "Current DPIA"), Term("outdated", "Outdated DPIA"), Term("none", "No DPIA"), Term("unknown", "Not stated")),
+)
+TRAINING_STATES = Vocabulary(
+    "training",
+    (
+        Term("never", "Never trains on pupils' data"),
+        Term("opt_in_only", "Trains only if the school opts in"),
+        Term("yes_by_default", "Trains on pupils' data by default"),
+        Term("unknown", "Not stated"),
+    ),
+)
+
+PROFILE_REQUIREMENTS = Vocabulary(
+    "requirements",
+    (
+        Term("no_red_lines", "No red lines", "The product crosses none of the evaluators' red lines."),
+        Term("data_in_uk_eea", "Data stored in the UK or EEA", "The supplier says personal data is stored in the UK or the EEA."),
+        Term("never_trains_on_pupil_data", "Never trains AI on pupils' data", "The supplier says pupils' data is never used to train models."),
+        Term("dpia_available", "Current DPIA available", "The supplier provides a current DPIA covering the AI features."),
+    ),
+)
+
 STATUSES = Vocabulary(
     "status",
     (
@@ -249,6 +275,9 @@ ALL = (
     ASSURANCE_LEVELS,
     STORAGE_REGIONS,
     RED_LINE_STATES,
+    DPIA_STATES,
+    TRAINING_STATES,
+    PROFILE_REQUIREMENTS,
     STATUSES,
     ROLES,
     ORGANISATION_KINDS,

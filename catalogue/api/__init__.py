@@ -22,7 +22,7 @@ class RegisterApi(Api):
 
 
 def init_app(app: Flask) -> None:
-    from catalogue.api import classifications, evaluators, products
+    from catalogue.api import classifications, evaluators, products, profiles
     from catalogue.api.auth import current_user
 
     app.config.update(
@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(products.blp)
     api.register_blueprint(evaluators.blp)
     api.register_blueprint(classifications.blp)
+    api.register_blueprint(profiles.blp)
     app.extensions["catalogue.api"] = api
 
     @app.before_request

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import INCLUDE
 from sqlalchemy.exc import IntegrityError
 
-from catalogue import db, permissions, products, search
+from catalogue import db, listing, permissions, products, search
 from catalogue.api.auth import current_user, require_user
 from catalogue.schemas import ProductEntrySchema, ProductPatchSchema, ProductSchema, SearchArgsSchema, SearchResultsSchema
 
@@ -50,10 +50,16 @@ class ProductCollection(MethodView):
         selection, so they show what adding a value would find.
         """
         try:
-            params, results = search.run(args)
+            answer = listing.query(args)
         except search.QuerySyntaxError as exc:
             abort(422, message=str(exc), errors={"q": [str(exc)]})
-        items = [card | {"url": _page_url(card["slug"])} for card in results.items]
+        except listing.UnknownProfile as exc:
+            abort(404, message=str(exc), errors={"profile": [str(exc)]})
+        results = answer.results
+        items = [
+            card | {"url": _page_url(card["slug"]), "requirements": [vars(f) for f in answer.findings.get(card["slug"], [])]}
+            for card in results.items
+        ]
         return {
             "items": items,
             "total": results.total,
@@ -61,7 +67,8 @@ class ProductCollection(MethodView):
             "per_page": results.per_page,
             "pages": results.pages,
             "sort": results.sort,
-            "facets": search.facet_listing(results, params),
+            "facets": answer.facets,
+            "profile": {"name": answer.profile.name, "token": answer.profile.token, **answer.profile.settings} if answer.profile else None,
         }
 
     @blp.arguments(ProductEntrySchema)

@@ -92,10 +92,3 @@ def sort_label(sort: str) -> str:
         evaluator = current().registry.evaluators.get(sort.removeprefix("score."))
         return f"{evaluator.name if evaluator else sort} score"
     return {"relevance": "Relevance", "overall": "Overall score", "name": "Name", "updated": "Last updated"}[sort]
-
-
-def run(args: Mapping[str, Any]) -> tuple[SearchParams, SearchResults]:
-    """The one query function behind the API listing and the register page."""
-    config = current_app.config
-    params = params_from(args, per_page_default=config["PER_PAGE_DEFAULT"], per_page_max=config["PER_PAGE_MAX"])
-    return params, current().search(params)

@@ -39,6 +39,12 @@ FACETS: tuple[Facet, ...] = (
     Facet("red_lines", "Red lines", vocab.RED_LINE_STATES),
 )
 FACET_NAMES = tuple(facet.name for facet in FACETS)
+# Indexed like facets, for trust profiles' requirements, but not offered in the sidebar.
+FILTERS: tuple[Facet, ...] = (
+    Facet("dpia", "DPIA", vocab.DPIA_STATES),
+    Facet("training", "Training on pupils' data", vocab.TRAINING_STATES),
+)
+KEYWORD_FIELDS = FACET_NAMES + tuple(f.name for f in FILTERS)
 TEXT_FIELDS = ("name", "supplier", "summary", "description", "ai_features")
 # A criterion this heavy (or a red line) must be verified for "verified" assurance.
 HIGH_WEIGHT = 4
@@ -121,8 +127,10 @@ def _card(
         "pupil_interaction": (version.pupil_interaction,),
         "pricing": (version.pricing,),
         "assurance": (assurance_of(installed),),
-        "storage_region": (region if region in vocab.STORAGE_REGIONS else "unknown",),
+        "storage_region": (_known(region, vocab.STORAGE_REGIONS),),
         "red_lines": ("any" if overall.red_lines else "none",),
+        "dpia": (_known(version.answers.get("dp_dpia"), vocab.DPIA_STATES),),
+        "training": (_known(version.answers.get("dp_trains_on_pupil_data"), vocab.TRAINING_STATES),),
     }
     data = {
         "product_id": product.id,
@@ -138,8 +146,6 @@ def _card(
         "evaluations": {
             e.evaluator_id: {"score": e.score, "band": e.band, "status": e.status, "red_lines": list(e.red_lines)} for e in installed
         },
-        # Supplier answers that trust profiles test against.
-        "answers": {key: version.answers[key] for key in PROFILE_ANSWERS if key in version.answers},
         **{name: list(values) for name, values in facets.items()},
     }
     text = {
@@ -152,12 +158,13 @@ def _card(
     return Card(product_id=product.id, data=data, facets=facets, text=text, scores=scores)
 
 
+def _known(value: Any, vocabulary: vocab.Vocabulary) -> str:
+    return value if value in vocabulary else "unknown"
+
+
 def _utc_iso(moment: datetime) -> str:
     """ISO 8601 in UTC, whether the database handed back an aware or (SQLite) a naive datetime."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-
-# The answers a trust profile's hard requirements are checked against.
-PROFILE_ANSWERS = ("dp_storage_region", "dp_trains_on_pupil_data", "dp_dpia", "dp_transfer_mechanism")

@@ -22,7 +22,7 @@ from whoosh.qparser import AndGroup, MultifieldParser
 from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 from whoosh.searching import Searcher
 
-from catalogue.search.documents import FACET_NAMES
+from catalogue.search.documents import FACET_NAMES, KEYWORD_FIELDS
 from catalogue.search.index import NO_SCORE, TEXT_BOOSTS, IndexStore, score_field
 
 # In memory, "no score" is -1 so that any minimum-score filter excludes it.
@@ -44,6 +44,10 @@ class SearchParams:
     sort: str = ""  # "" = relevance with a query, else overall score
     page: int = 1
     per_page: int = 20
+    # Restrictions that shape the universe before facets are counted (a trust
+    # profile's requirements): (field, values, "any" | "all").
+    constraints: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    age_range: tuple[int, int] | None = None  # products serving some age in this range
 
 
 @dataclass
@@ -69,6 +73,8 @@ class _SegmentCache:
     masks: dict[tuple[str, str], np.ndarray]  # (facet, value) -> bool per document
     scores: dict[str, np.ndarray]  # "overall"/evaluator id -> int16 per document
     updated: np.ndarray
+    age_min: np.ndarray
+    age_max: np.ndarray
     names: list[str] | None = None
 
 
@@ -93,6 +99,8 @@ class _View:
             key: np.concatenate([c.scores.get(key, np.full(len(c.pid), UNSCORED, np.int16)) for c in caches]) for key in score_keys
         }
         self.updated = np.concatenate([c.updated for c in caches]) if caches else np.zeros(0, np.int64)
+        self.age_min = np.concatenate([c.age_min for c in caches]) if caches else np.zeros(0, np.int16)
+        self.age_max = np.concatenate([c.age_max for c in caches]) if caches else np.zeros(0, np.int16)
         self._name_rank: np.ndarray | None = None
 
     def name_rank(self, reader_names: list[list[str]]) -> np.ndarray:
@@ -158,7 +166,7 @@ class SearchEngine:
         size = reader.doc_count_all()
         pid = np.fromiter(reader.column_reader("pid"), dtype=np.int64, count=size)
         masks: dict[tuple[str, str], np.ndarray] = {}
-        for facet in FACET_NAMES:
+        for facet in KEYWORD_FIELDS:
             if facet not in reader.indexed_field_names():
                 continue
             for term in reader.lexicon(facet):
@@ -171,7 +179,8 @@ class SearchEngine:
             values[values == NO_SCORE] = UNSCORED
             scores[key] = values
         updated = np.fromiter(reader.column_reader("updated"), dtype=np.int64, count=size)
-        return _SegmentCache(pid=pid, masks=masks, scores=scores, updated=updated)
+        ages = {name: np.fromiter(reader.column_reader(name), dtype=np.int16, count=size) for name in ("age_min", "age_max")}
+        return _SegmentCache(pid=pid, masks=masks, scores=scores, updated=updated, **ages)
 
     def _names(self, view: _View) -> list[list[str]]:
         names = []
@@ -204,6 +213,11 @@ class SearchEngine:
             if key not in view.scores:
                 raise QuerySyntaxError(f"No installed evaluator is called {key!r}.")
             base = base & np.packbits(view.scores[key] >= minimum)
+        for field_name, values, mode in params.constraints:
+            base = base & (self._all_of(view, field_name, values) if mode == "all" else self._any_of(view, field_name, values))
+        if params.age_range is not None:
+            low, high = params.age_range
+            base = base & np.packbits((view.age_min <= high) & (view.age_max >= low))
         facet_filters = {facet: self._any_of(view, facet, values) for facet, values in params.facets.items() if values}
         result = base
         for mask in facet_filters.values():
@@ -237,12 +251,20 @@ class SearchEngine:
                 mask = mask | view.masks[(facet, value)]
         return mask
 
+    def _all_of(self, view: _View, facet: str, values: Sequence[str]) -> np.ndarray:
+        mask = view.live.copy()
+        for value in values:
+            mask = mask & view.masks.get((facet, value), np.zeros_like(view.live))
+        return mask
+
     def _facet_counts(self, view: _View, base: np.ndarray, filters: dict[str, np.ndarray]) -> dict[str, dict[str, int]]:
         """Counts per facet value. A facet's own selection is left out of its counts, so
         a trust can see what choosing another value (OR) would add."""
         counts: dict[str, dict[str, int]] = {facet: {} for facet in FACET_NAMES}
         others_cache: dict[str, np.ndarray] = {}
         for (facet, value), mask in view.masks.items():
+            if facet not in counts:
+                continue  # an index-only filter (e.g. dpia), not a sidebar facet
             if facet not in others_cache:
                 scope = base
                 for other, other_mask in filters.items():

@@ -40,7 +40,7 @@ from whoosh.lang import porter2
 
 from catalogue import changelog
 from catalogue.registry import Registry
-from catalogue.search.documents import FACET_NAMES, Card, build_cards, public_product_ids
+from catalogue.search.documents import KEYWORD_FIELDS, Card, build_cards, public_product_ids
 
 LOG_KEY = "__log__"
 # Field boosts: a match in the name matters most, then supplier and summary.
@@ -63,7 +63,8 @@ def make_schema() -> Schema:
         "applied": STORED,
     }
     fields |= {name: TEXT(analyzer=analyzer, field_boost=boost) for name, boost in TEXT_BOOSTS.items()}
-    fields |= {facet: KEYWORD(commas=True, lowercase=False, scorable=False) for facet in FACET_NAMES}
+    fields |= {facet: KEYWORD(commas=True, lowercase=False, scorable=False) for facet in KEYWORD_FIELDS}
+    fields |= {age: NUMERIC(int, bits=8, signed=False, sortable=True, default=0) for age in ("age_min", "age_max")}
     schema = Schema(**fields)
     # One sortable score column per evaluator (and "overall"), named score_<id>.
     schema.add("score_*", NUMERIC(int, bits=8, signed=False, sortable=True, default=NO_SCORE), glob=True)
@@ -81,6 +82,8 @@ def document(card: Card) -> dict[str, Any]:
         "updated": int(calendar.timegm(time.strptime(card.data["updated_at"], "%Y-%m-%dT%H:%M:%SZ"))),
         "sort_name": card.data["name"].casefold(),
         "card": json.dumps(card.data, ensure_ascii=False, separators=(",", ":")),
+        "age_min": card.data["age_min"],
+        "age_max": card.data["age_max"],
         **card.text,
     }
     doc |= {facet: ",".join(values) for facet, values in card.facets.items() if values}

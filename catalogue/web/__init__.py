@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
 
-from catalogue import db, products, questionnaire, registry, search, vocab
+from catalogue import db, listing, products, questionnaire, registry, search, vocab
 from catalogue.schemas import SearchArgsSchema, flatten_errors
 
 bp = Blueprint("web", __name__)
@@ -19,6 +19,9 @@ VOCABULARIES = {v.name: v for v in vocab.ALL}
 
 
 def init_app(app: Flask) -> None:
+    # The page modules add their routes to ``bp`` when imported.
+    from catalogue.web import exports, profiles  # noqa: F401
+
     app.register_blueprint(bp)
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["answer"] = questionnaire.format_answer
@@ -83,18 +86,21 @@ def _url(args: MultiDict) -> str:
 def register() -> str:
     args, errors = _search_args()
     try:
-        params, results = search.run(args)
+        answer = listing.query(args)
     except search.QuerySyntaxError as exc:
         errors["q"] = [str(exc)]
-        params, results = search.run({key: value for key, value in args.items() if key != "q"})
-    installed = registry.current().evaluators
+        answer = listing.query({key: value for key, value in args.items() if key != "q"})
+    except listing.UnknownProfile as exc:
+        errors["profile"] = [str(exc)]
+        answer = listing.query({key: value for key, value in args.items() if key != "profile"})
     return render_template(
         "register.html",
-        params=params,
-        results=results,
-        facets=search.facet_listing(results, params),
+        answer=answer,
+        params=answer.params,
+        results=answer.results,
+        facets=answer.facets,
         errors=errors,
-        evaluators=installed,
+        evaluators=registry.current().evaluators,
         sorts=search.current().sorts(),
     )
 
