@@ -26,7 +26,9 @@ def safe_cell(value: Any) -> str:
 def describe_filters(args: Mapping[str, Any]) -> dict[str, Any]:
     """The filters that produced the export, as recorded in the file."""
     recorded = {
-        key: value for key, value in args.items() if value not in (None, "", [], {}, False) and key not in ("page", "per_page")
+        key: value
+        for key, value in args.items()
+        if value is not False and value not in (None, "", [], {}) and key not in ("page", "per_page")
     }
     if recorded.get("min_scores"):
         recorded["min_scores"] = dict(recorded["min_scores"])
