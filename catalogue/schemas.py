@@ -552,3 +552,28 @@ class SavedProfileSchema(TrustProfileSchema):
     url = fields.String(dump_only=True, metadata={"description": "The profile's page, to share."})
     apply_url = fields.String(dump_only=True, metadata={"description": "The register with the profile applied."})
     json_url = fields.String(dump_only=True)
+
+
+class DecisionSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(("publish", "reject"), error="Choose publish or reject."))
+    reason = Text(load_default="", min_length=0, max_length=2000, metadata={"description": "Required to reject: the supplier sees it."})
+
+
+class WithdrawalSchema(Schema):
+    reason = Text(required=True, max_length=2000, metadata={"description": "Why the product leaves the register."})
+
+
+class QueueItemSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+    supplier = fields.String()
+    version = fields.Integer()
+    submitted_at = fields.DateTime()
+    published_version = fields.Integer(allow_none=True)
+    new_red_lines = fields.List(fields.String())
+    classification_confidence = fields.Float(allow_none=True)
+    classification_flagged = fields.Boolean()
+
+
+class QueueSchema(Schema):
+    items = fields.List(fields.Nested(QueueItemSchema))

@@ -210,6 +210,7 @@ STATUSES = Vocabulary(
         Term("submitted", "Submitted for review"),
         Term("published", "Published"),
         Term("rejected", "Rejected"),
+        Term("superseded", "Superseded", "A newer version was published before this one was reviewed."),
         Term("withdrawn", "Withdrawn"),
     ),
 )

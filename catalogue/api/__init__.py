@@ -22,7 +22,7 @@ class RegisterApi(Api):
 
 
 def init_app(app: Flask) -> None:
-    from catalogue.api import classifications, evaluators, products, profiles
+    from catalogue.api import classifications, evaluators, products, profiles, review
     from catalogue.api.auth import current_user
 
     app.config.update(
@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(evaluators.blp)
     api.register_blueprint(classifications.blp)
     api.register_blueprint(profiles.blp)
+    api.register_blueprint(review.blp)
     app.extensions["catalogue.api"] = api
 
     @app.before_request
