@@ -43,6 +43,9 @@ def bench_dir(n: int) -> Path:
 
 
 def app_settings(directory: Path) -> dict[str, Any]:
+    """The register's settings for a benchmark directory (a replicated data set names its own in settings.json)."""
+    if (directory / "settings.json").exists():
+        return json.loads((directory / "settings.json").read_text())
     return {
         "DATABASE_URL": f"sqlite:///{directory / 'catalogue.sqlite3'}",
         "INDEX_DIR": str(directory / "index"),
@@ -118,23 +121,39 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
 
 
 def machine() -> dict[str, Any]:
-    return {"cores": os.cpu_count(), "python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version}
+    """The machine, and its load average when the figures were taken (other work on the 2 cores skews them)."""
+    return {"cores": os.cpu_count(), "python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version,
+            "loadavg_1m": round(os.getloadavg()[0], 2)}
 
 
 # --- the SQLite mirror ---------------------------------------------------------------------------
 
 
-def build_mirror(n: int, *, force: bool = False) -> Path:
-    """``mirror.sqlite3`` for ``n`` products, from the same cards the search index holds (cached).
+def dataset(n: int, replicate_from: int | None = None) -> Path:
+    """The directory whose data the search and HTTP benchmarks use, built if missing.
 
-    Tables: ``products`` (id = product id, the five text fields, the card JSON,
-    single-valued facets as columns, multi-valued facets as JSON arrays, one
-    ``score_<key>`` column per score, NULL when unscored), ``facet_values``
-    (product_id, facet, value) for GROUP BY counts, and ``products_fts``: the
+    ``replicate_from=None``: the generated build of ``n`` products (load.py).
+    ``replicate_from=M``: a stand-in for ``n`` products made of ``n / M`` copies of
+    the generated build of M products (see ``build_replicated``).
+    """
+    if replicate_from is None:
+        directory = prepare(n)
+        build_mirror(directory)
+        return directory
+    return build_replicated(n, replicate_from)
+
+
+def build_mirror(directory: Path, *, force: bool = False) -> Path:
+    """``mirror.sqlite3`` in a generated build's directory, from the same cards the search index holds (cached).
+
+    Tables: ``products`` for Datasette (id = product id, single-valued facets as
+    columns, multi-valued facets as JSON arrays, one ``score_<key>`` column per
+    score, NULL when unscored, then the five text fields and the card JSON),
+    ``facts`` (id, single-valued facets, scores: the FTS5 floor's narrow table),
+    ``facet_values`` (product_id, facet, value) for GROUP BY counts, and ``products_fts``: the
     FTS5 table ``sqlite-utils enable-fts --fts5 --tokenize porter`` makes (the
     CLI from the Datasette venv is used when present; otherwise the same SQL).
     """
-    directory = prepare(n)
     path = directory / "mirror.sqlite3"
     if path.exists() and not force:
         return path
@@ -154,20 +173,24 @@ def build_mirror(n: int, *, force: bool = False) -> Path:
         db = sqlite3.connect(scratch)
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
-        columns = ["id INTEGER PRIMARY KEY", "slug TEXT"] + [f"[{c}] TEXT" for c in TEXT_COLUMNS] + ["card TEXT"]
-        columns += [f"[{f}] TEXT" for f in FACET_NAMES] + [f"[score_{k}] INTEGER" for k in score_keys]
-        db.execute(f"CREATE TABLE products ({', '.join(columns)})")
+        # Small columns first: SQLite then reads filters and facets without touching the long text's overflow pages.
+        names = ["id", "slug", *FACET_NAMES, *(f"score_{k}" for k in score_keys), *TEXT_COLUMNS, "card"]
+        types = {"id": "INTEGER PRIMARY KEY", **{f"score_{k}": "INTEGER" for k in score_keys}}
+        declare = lambda columns: ", ".join(f"[{c}] {types.get(c, 'TEXT')}" for c in columns)  # noqa: E731
+        db.execute(f"CREATE TABLE products ({declare(names)})")
+        # The FTS5 floor's narrow facts table (single-valued facets and scores) and one row per facet value.
+        fact_names = ["id", *SINGLE_VALUED, *(f"score_{k}" for k in score_keys)]
+        db.execute(f"CREATE TABLE facts ({declare(fact_names)})")
         db.execute("CREATE TABLE facet_values (product_id INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL)")
         ids = public_product_ids(session)
-        rows, values = [], []
-        names = ["id", "slug", *TEXT_COLUMNS, "card", *FACET_NAMES, *(f"score_{k}" for k in score_keys)]
+        rows, facts, values = [], [], []
         insert = f"INSERT INTO products ({', '.join(f'[{c}]' for c in names)}) VALUES ({', '.join('?' * len(names))})"
+        insert_fact = f"INSERT INTO facts VALUES ({', '.join('?' * len(fact_names))})"
         for product_id, card in tqdm(build_cards(session, installed, ids), total=len(ids), desc="Mirror", unit="product",
                                      file=sys.stderr, disable=False):
             if card is None:
                 continue
-            row = [product_id, card.data["slug"], *(card.text[c] for c in TEXT_COLUMNS),
-                   json.dumps(card.data, ensure_ascii=False, separators=(",", ":"))]
+            row: list[Any] = [product_id, card.data["slug"]]
             for facet in FACET_NAMES:
                 facet_values = card.facets.get(facet, ())
                 if facet in SINGLE_VALUED:
@@ -175,13 +198,19 @@ def build_mirror(n: int, *, force: bool = False) -> Path:
                 else:
                     row.append(json.dumps(list(facet_values)))
                 values.extend((product_id, facet, value) for value in facet_values)
-            row.extend(card.scores.get(k) for k in score_keys)
+            scores = [card.scores.get(k) for k in score_keys]
+            row.extend(scores)
+            row.extend(card.text[c] for c in TEXT_COLUMNS)
+            row.append(json.dumps(card.data, ensure_ascii=False, separators=(",", ":")))
             rows.append(row)
+            facts.append([product_id, *(row[2 + FACET_NAMES.index(f)] for f in SINGLE_VALUED), *scores])
             if len(rows) >= 2000:
                 db.executemany(insert, rows)
+                db.executemany(insert_fact, facts)
                 db.executemany("INSERT INTO facet_values VALUES (?, ?, ?)", values)
-                rows, values = [], []
+                rows, facts, values = [], [], []
         db.executemany(insert, rows)
+        db.executemany(insert_fact, facts)
         db.executemany("INSERT INTO facet_values VALUES (?, ?, ?)", values)
         db.execute("CREATE INDEX facet_values_product ON facet_values (product_id, facet, value)")
         db.execute("CREATE INDEX facet_values_value ON facet_values (facet, value, product_id)")
@@ -206,6 +235,113 @@ def build_mirror(n: int, *, force: bool = False) -> Path:
     os.replace(scratch, path)
     log(f"Built {path} in {time.perf_counter() - started:.1f} s.")
     return path
+
+
+def build_replicated(n: int, source: int) -> Path:
+    """A stand-in for ``n`` products when loading them through the logic layer would take too long.
+
+    The index and the mirror hold ``n / source`` copies of every card of the
+    generated build of ``source`` products, each copy with its own product id
+    and slug (same text, facets and scores, so hit counts scale by the factor).
+    The index is written by whoosh exactly as ``index.rebuild`` writes it (same
+    schema, ``document()`` and writer settings); the register app uses the
+    source build's database, which searches never read. Cached in
+    ``/tmp/catalogue-bench/<n>-from-<source>/``.
+    """
+    import dataclasses
+
+    directory = BENCH_ROOT / f"{n}-from-{source}"
+    if (directory / "replicated.json").exists():
+        return directory
+    source_dir = prepare(source)
+    build_mirror(source_dir)
+    copies = n // source
+    remove_tree(directory)
+    directory.mkdir(parents=True)
+    settings = app_settings(source_dir) | {"INDEX_DIR": str(directory / "index")}
+    started = time.perf_counter()
+
+    from sqlmodel import Session
+    from tqdm import tqdm
+    from whoosh import index as whoosh_index
+
+    from catalogue import changelog, registry
+    from catalogue.search.documents import build_cards, public_product_ids
+    from catalogue.search.index import LOG_KEY, MARKER_PID, IndexStore, document, make_schema
+
+    from catalogue import create_app
+
+    app = create_app(settings, instance_path=str(directory / "instance"))
+    with app.app_context(), Session(app.extensions["catalogue.engine"]) as session:
+        installed = registry.current()
+        ids = public_product_ids(session)
+        cards = [card for _, card in tqdm(build_cards(session, installed, ids), total=len(ids), desc="Reading cards",
+                                          file=sys.stderr, disable=False) if card is not None]
+        position = changelog.last_id(session)
+    app.extensions["catalogue.engine"].dispose()
+    offset = max(card.product_id for card in cards) + 1
+    store = IndexStore(directory / "index")
+    target = store.new_dir()
+    ix = whoosh_index.create_in(str(target), make_schema())
+    writer = ix.writer(limitmb=256)
+    with tqdm(total=len(cards) * copies, desc=f"Indexing {copies} copies", unit="product", file=sys.stderr, disable=False) as bar:
+        for copy in range(copies):
+            for card in cards:
+                product_id = card.product_id + copy * offset
+                data = card.data | {"product_id": product_id, "slug": f"{card.data['slug']}-{copy}" if copy else card.data["slug"]}
+                writer.add_document(**document(dataclasses.replace(card, product_id=product_id, data=data)))
+                bar.update(1)
+    writer.add_document(key=LOG_KEY, pid=MARKER_PID, applied=position)
+    commit_started = time.perf_counter()
+    writer.commit()
+    log(f"Index commit (final merge) took {time.perf_counter() - commit_started:.1f} s.")
+    store.swap(target)
+    index_seconds = time.perf_counter() - started
+
+    # The mirror: the source mirror's rows, copied with the same id offsets, and a fresh FTS5 table.
+    path = directory / "mirror.sqlite3"
+    scratch = path.with_suffix(".partial")
+    scratch.unlink(missing_ok=True)
+    shutil.copyfile(source_dir / "mirror.sqlite3", scratch)
+    db = sqlite3.connect(scratch)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("INSERT INTO products_fts (products_fts) VALUES ('delete-all')")
+    product_columns = [row[1] for row in db.execute("PRAGMA table_info(products)")]
+    fact_columns = [row[1] for row in db.execute("PRAGMA table_info(facts)")]
+    for copy in range(1, copies):
+        shift = copy * offset
+        rest = [f"[{c}]" for c in product_columns if c not in ("id", "slug")]
+        db.execute(f"INSERT INTO products (id, slug, {', '.join(rest)}) SELECT id + {shift}, slug || '-{copy}', {', '.join(rest)} "
+                   f"FROM products WHERE id < {offset}")
+        rest = [f"[{c}]" for c in fact_columns if c != "id"]
+        db.execute(f"INSERT INTO facts (id, {', '.join(rest)}) SELECT id + {shift}, {', '.join(rest)} FROM facts WHERE id < {offset}")
+        db.execute(f"INSERT INTO facet_values SELECT product_id + {shift}, facet, value FROM facet_values WHERE product_id < {offset}")
+    cols = ", ".join(f'"{c}"' for c in TEXT_COLUMNS)
+    db.execute(f"INSERT INTO products_fts (rowid, {cols}) SELECT rowid, {cols} FROM products")
+    db.execute("INSERT INTO products_fts (products_fts) VALUES ('optimize')")
+    db.execute("ANALYZE")
+    db.commit()
+    db.execute("VACUUM")
+    db.close()
+    os.replace(scratch, path)
+    (directory / "settings.json").write_text(json.dumps(settings))
+    (directory / "replicated.json").write_text(json.dumps({
+        "products": len(cards) * copies, "source_products": len(cards), "copies": copies,
+        "index_seconds": round(index_seconds, 1), "index_products_per_s": round(len(cards) * copies / index_seconds, 1),
+    }))
+    log(f"Built the replicated data set {directory} ({len(cards) * copies} products) in {time.perf_counter() - started:.0f} s.")
+    return directory
+
+
+def describe(directory: Path) -> dict[str, Any]:
+    """What data a benchmark ran on, for its JSON line."""
+    marker = directory / "replicated.json"
+    if marker.exists():
+        info = json.loads(marker.read_text())
+        return {"data": "replicated", "note": f"{info['copies']} copies of {info['source_products']} generated products "
+                "(a stand-in: the 100k load through the logic layer takes too long)", **info}
+    return {"data": "generated", "built": json.loads((directory / "load.json").read_text())["date"]}
 
 
 def score_keys_of(mirror: Path) -> list[str]:

@@ -1,6 +1,7 @@
 """HTTP throughput and latency: the register under gunicorn vs Datasette (same data, same queries) vs a trivial Flask app.
 
     /work/venv/bin/python bench/http_throughput.py --products 10000 [--requests 300] [--duration 20] [--concurrency 1,4]
+    /work/venv/bin/python bench/http_throughput.py --products 100000 --replicate-from 10000   # stand-in, see common.py
 
 Bounded runs on 127.0.0.1 only. It starts, on free ports:
 
@@ -228,17 +229,17 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds at most per run")
     parser.add_argument("--concurrency", default="1,4", help="comma-separated client counts")
     parser.add_argument("--queries", type=int, default=240, help="size of the query mix")
+    parser.add_argument("--replicate-from", type=int, metavar="M",
+                        help="serve a stand-in for --products made of copies of the generated build of M products")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
 
-    directory = common.prepare(args.products)
-    mirror = common.build_mirror(args.products)
+    directory = common.dataset(args.products, args.replicate_from)
+    mirror = directory / "mirror.sqlite3"
     gunicorn = ensure_gunicorn()
     datasette = ensure_datasette()
 
-    from catalogue import create_app
-
-    probe = create_app(common.app_settings(directory), instance_path=str(directory / "instance"))
+    probe = common.make_app(directory)
     evaluators = tuple(probe.extensions["catalogue.registry"].evaluators)
     probe.extensions["catalogue.engine"].dispose()
     mix = query_mix.mix(args.queries, evaluators=evaluators)
@@ -314,6 +315,7 @@ def main() -> None:
     print(json.dumps({
         "script": "http_throughput",
         "products": args.products,
+        **common.describe(directory),
         "workers": WORKERS,
         "requests_per_run": args.requests,
         "max_seconds_per_run": args.duration,

@@ -24,6 +24,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, instance_path: str | 
     register_plugins(app)
     register_search(app)
     register_error_handlers(app)
+    register_security(app)
     register_api(app)
     register_pages(app)
     return app
@@ -61,6 +62,12 @@ def register_error_handlers(app: Flask) -> None:
     from catalogue import errors
 
     errors.init_app(app)
+
+
+def register_security(app: Flask) -> None:
+    from catalogue import security
+
+    security.init_app(app)
 
 
 def register_api(app: Flask) -> None:

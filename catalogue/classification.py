@@ -139,14 +139,14 @@ def _row(version: ProductVersion, result: Result) -> Classification:
         category=result.category,
         use_cases=list(result.use_cases),
         confidence=result.confidence,
-        signals=[_signal_dict(s) for s in result.signals],
+        signals=[signal_as_dict(s) for s in result.signals],
         source="auto",
         needs_review=result.needs_review,
         reason="; ".join(f"Signal plugin failed: {f}" for f in result.failures),
     )
 
 
-def _signal_dict(signal: Signal) -> dict:
+def signal_as_dict(signal: Signal) -> dict:
     return {
         "kind": signal.kind,
         "reason": signal.reason,
@@ -175,7 +175,7 @@ def classify_version(
                 category=prior.category,
                 use_cases=list(prior.use_cases),
                 confidence=1.0,
-                signals=[_signal_dict(s) for s in result.signals],
+                signals=[signal_as_dict(s) for s in result.signals],
                 source="reviewer",
                 reason=prior.reason,
                 created_by_id=prior.created_by_id,

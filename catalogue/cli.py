@@ -20,6 +20,7 @@ from sqlmodel import select
 from tqdm import tqdm
 
 from catalogue import accounts, changelog, classification, db, evaluation, registry, search, seeding, settings, vocab
+from catalogue import imports
 from catalogue.models import Organisation
 from catalogue.resources import SEED_DIR
 
@@ -92,10 +93,63 @@ def seed(directory: Path) -> None:
     click.echo(f"Seeded from {directory}: {report}")
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(imports.FORMATS),
+    help="The file's format: csv, json (an array, or JSON Lines) or jsonl. Default: from the file name (.csv, .json, .jsonl, .ndjson).",
+)
+@click.option(
+    "--as-org",
+    "org_name",
+    help="Import with the rights of this supplier or association, as its API token would. "
+    "Default: as the register's operator, who may import for any supplier (each row names its supplier).",
+)
+def import_file(file: Path, fmt: str | None, org_name: str | None) -> None:
+    """Import product entries from a CSV, JSON or JSON Lines file (format: docs/import-format.md).
+
+    Each row is checked on its own; valid rows are stored even when others fail, and
+    re-importing a file changes nothing. Exits with status 1 if any row failed.
+    """
+    _require_schema()
+    fmt = fmt or imports.format_for(filename=file.name)
+    if fmt is None:
+        _fail(f"Cannot tell the format of {file.name} from its name: add --format csv, json or jsonl.")
+    session = db.session()
+    if org_name is None:
+        user = imports.operator(ACTOR)
+    else:
+        organisation = accounts.organisation_by_name(session, org_name)
+        if organisation is None or organisation.kind not in ("supplier", "association"):
+            _fail(f"No supplier or association is named {org_name!r}. Check the spelling (names are case-sensitive).")
+        user = accounts.api_account(session, role=organisation.kind, organisation=organisation, actor=ACTOR)
+
+    def progress(records, total):
+        return tqdm(records, total=total, desc="Importing", unit="row", file=sys.stderr, disable=None)
+
+    with file.open("rb") as stream:
+        try:
+            report = imports.run(session, stream, fmt, user=user, progress=progress, index_wait=30)
+        except imports.ImportFileError as exc:
+            session.rollback()
+            _fail(f"{file.name}: {exc} Nothing was imported.")
+    for row in report.rows:
+        for error in row.errors:
+            ref = f" ({row.external_ref})" if row.external_ref else ""
+            click.echo(f"Row {row.row}{ref} {error.field}: {error.problem} — {error.fix}")
+    click.echo(f"Imported {file.name}: {report}.")
+    if report.failed:
+        raise SystemExit(1)
+
+
 @main.command("demo", with_appcontext=False)
 @click.pass_context
 def demo(ctx: click.Context) -> None:
     """Prepare the database, load the demo data and serve the register on http://127.0.0.1:5000."""
+    # The demo is served over plain HTTP on 127.0.0.1, where a secure-only cookie would never be sent.
+    os.environ.setdefault("CATALOGUE_SECURE_COOKIES", "false")
     app = ctx.ensure_object(ScriptInfo).load_app()
     with app.app_context():
         ctx.invoke(init_db)

@@ -11,6 +11,7 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -29,6 +30,7 @@ ADVICE = {
     409: "This conflicts with an existing entry.",
     413: "The request body is too large. Split the upload or shorten the text fields.",
     422: "Some fields are invalid; fix each field listed in errors and send it again.",
+    429: "Too many requests in a short time: wait a minute, then try again.",
     500: "Something went wrong on our side. Nothing was saved; please try again.",
 }
 
@@ -77,6 +79,10 @@ def handle_http_exception(exc: HTTPException) -> Any:
     return error_response(status, message, errors, headers)
 
 
+def handle_csrf_error(exc: CSRFError) -> Any:
+    return error_response(400, "This form has expired or was sent from another site. Go back, reload the page and try again.")
+
+
 def handle_validation_error(exc: ValidationError) -> Any:
     return error_response(422, None, flatten_errors(exc.messages))
 
@@ -93,6 +99,7 @@ def handle_unexpected(exc: Exception) -> Any:
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(ProductProblem, handle_product_problem)

@@ -65,6 +65,18 @@ class User(SQLModel, table=True):
 
     organisation: Organisation | None = Relationship()
 
+    # What Flask-Login asks of a signed-in user (is_active is the column above).
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
 
 class ApiToken(SQLModel, table=True):
     """A bearer token. Only its SHA-256 digest is stored; the token is shown once."""
@@ -244,3 +256,15 @@ class TrustProfile(SQLModel, table=True):
     settings: dict[str, Any] = _json(dict)
     created_at: datetime = _timestamp()
     created_by_id: int | None = Field(default=None, foreign_key="account.id")
+
+
+class Draft(SQLModel, table=True):
+    """A product entry a supplier is still writing: saved as typed, checked only when submitted."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    # Set when the draft edits an existing product rather than creating one.
+    product_id: int | None = Field(default=None, foreign_key="product.id")
+    data: dict[str, Any] = _json(dict)
+    created_by_id: int | None = Field(default=None, foreign_key="account.id")
+    updated_at: datetime = _timestamp()

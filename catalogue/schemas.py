@@ -577,3 +577,23 @@ class QueueItemSchema(Schema):
 
 class QueueSchema(Schema):
     items = fields.List(fields.Nested(QueueItemSchema))
+
+
+class TokenSchema(Schema):
+    id = fields.Integer()
+    prefix = fields.String(metadata={"description": "The token's first characters, to tell tokens apart."})
+    label = fields.String()
+    created_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class TokenListSchema(Schema):
+    items = fields.List(fields.Nested(TokenSchema))
+
+
+class TokenRequestSchema(Schema):
+    label = Text(load_default="", min_length=0, max_length=120, metadata={"description": "A note to tell tokens apart."})
+
+
+class NewTokenSchema(TokenSchema):
+    token = fields.String(metadata={"description": "The token itself. Shown only now: keep it secret."})

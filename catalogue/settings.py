@@ -62,6 +62,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest request body accepted, in bytes; larger requests are refused with HTTP 413.",
     ),
     Setting(
+        "IMPORT_MAX_BYTES",
+        20 * 1024 * 1024,
+        "Largest bulk import file (POST /api/v1/imports) accepted, in bytes; larger uploads are refused with HTTP 413.",
+    ),
+    Setting(
         "PER_PAGE_DEFAULT",
         20,
         "Products per page when a listing does not ask for `per_page`.",
@@ -80,6 +85,21 @@ SETTINGS: tuple[Setting, ...] = (
         "BLOCKED_PLUGINS",
         [],
         'Installed plugins to leave switched off, as a JSON list of entry-point names, e.g. ["age_suitability"].',
+    ),
+    Setting(
+        "SECURE_COOKIES",
+        True,
+        "Send the sign-in cookie over HTTPS only. Leave on in production; `catalogue demo` turns it off for http://127.0.0.1.",
+    ),
+    Setting(
+        "LOGIN_RATE_LIMIT",
+        "10 per minute",
+        "Sign-in attempts allowed per client address (Flask-Limiter syntax); more are refused with HTTP 429.",
+    ),
+    Setting(
+        "WRITE_RATE_LIMIT",
+        "300 per minute",
+        "API writes (POST, PATCH, PUT, DELETE) allowed per token or client address; more are refused with HTTP 429.",
     ),
     Setting(
         "DEMO_BANNER",

@@ -50,9 +50,25 @@ def empty_tables(engine: Engine) -> None:
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+def app_overrides() -> dict[str, Any]:
+    """Extra settings for the test app; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, app_overrides: dict[str, Any]) -> Iterator[Flask]:
     app = create_app(
-        {"DATABASE_URL": database_url, "INDEX_DIR": str(tmp_path / "index"), "SECRET_KEY": "test", "TESTING": True},
+        {
+            "DATABASE_URL": database_url,
+            "INDEX_DIR": str(tmp_path / "index"),
+            "SECRET_KEY": "test",
+            "TESTING": True,
+            # The test client speaks plain HTTP; security tests switch these back on.
+            "SECURE_COOKIES": False,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            **app_overrides,
+        },
         instance_path=str(tmp_path / "instance"),
     )
     empty_tables(app.extensions["catalogue.engine"])

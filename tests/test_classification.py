@@ -163,7 +163,7 @@ def test_structured_answers_and_text_that_disagree_are_flagged_with_lower_confid
     assert conflicts and "pupils never use the AI" in conflicts[0].reason
     assert disagreeing.confidence < agreeing.confidence
     assert disagreeing.needs_review
-    assert "But note:" in classification.explain(disagreeing.category, [classification._signal_dict(s) for s in disagreeing.signals])
+    assert "But note:" in classification.explain(disagreeing.category, [classification.signal_as_dict(s) for s in disagreeing.signals])
 
 
 # --- hostile text ----------------------------------------------------------------

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_smorest import Api
 
 from catalogue.schemas import ErrorSchema
+
+
+_WRITE_LIMITED: set[str] = set()
 
 
 class RegisterApi(Api):
@@ -22,7 +25,8 @@ class RegisterApi(Api):
 
 
 def init_app(app: Flask) -> None:
-    from catalogue.api import classifications, evaluators, products, profiles, review
+    from catalogue.api import classifications, evaluators, imports, products, profiles, review, tokens
+    from catalogue.security import limiter
     from catalogue.api.auth import current_user
 
     app.config.update(
@@ -42,11 +46,14 @@ def init_app(app: Flask) -> None:
         },
     )
     api = RegisterApi(app)
-    api.register_blueprint(products.blp)
-    api.register_blueprint(evaluators.blp)
-    api.register_blueprint(classifications.blp)
-    api.register_blueprint(profiles.blp)
-    api.register_blueprint(review.blp)
+    write_limit = limiter.limit(lambda: current_app.config["WRITE_RATE_LIMIT"], methods=["POST", "PATCH", "PUT", "DELETE"])
+    for module in (products, evaluators, classifications, profiles, review, tokens, imports):
+        # Blueprints are module-level objects shared by every app made in this
+        # process (tests make many): limit each once, or each write counts twice.
+        if module.blp.name not in _WRITE_LIMITED:
+            write_limit(module.blp)
+            _WRITE_LIMITED.add(module.blp.name)
+        api.register_blueprint(module.blp)
     app.extensions["catalogue.api"] = api
 
     @app.before_request

@@ -86,6 +86,8 @@ class Withdrawal(MethodView):
         """Withdraw a product from the register (its supplier, or a reviewer). Its history is kept."""
         user = require_user()
         product = _product(slug)
+        if products.visible_version(product, user) is None:
+            abort(404, message=f"No product has the slug {slug!r}.")
         if not (permissions.can_edit(user, product) or permissions.can_review(user)):
             abort(403, message="Only the product's supplier or a reviewer can withdraw it.")
         review.withdraw(db.session(), actor=user, product=product, reason=body["reason"])

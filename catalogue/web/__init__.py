@@ -6,11 +6,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
+from flask_login import current_user
 from marshmallow import ValidationError
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
 
-from catalogue import db, listing, products, questionnaire, registry, search, vocab
+from catalogue import db, listing, permissions, products, questionnaire, registry, search, vocab
 from catalogue.schemas import SearchArgsSchema, flatten_errors
 
 bp = Blueprint("web", __name__)
@@ -20,11 +21,12 @@ VOCABULARIES = {v.name: v for v in vocab.ALL}
 
 def init_app(app: Flask) -> None:
     # The page modules add their routes to ``bp`` when imported.
-    from catalogue.web import exports, profiles  # noqa: F401
+    from catalogue.web import auth, exports, profiles, review, supplier  # noqa: F401
 
     app.register_blueprint(bp)
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["answer"] = questionnaire.format_answer
+    app.jinja_env.filters["option_pair"] = lambda option: (option, option.replace("_", " ").capitalize())
     app.context_processor(
         lambda: {
             "demo_banner": current_app.config["DEMO_BANNER"],
@@ -35,6 +37,11 @@ def init_app(app: Flask) -> None:
             "sort_labels": search.sort_label,
         }
     )
+
+
+def web_user() -> Any:
+    """The signed-in user of this page request, or None."""
+    return current_user if current_user.is_authenticated else None
 
 
 def label(value: Any, vocabulary: str) -> str:
@@ -109,14 +116,15 @@ def register() -> str:
 def product(slug: str) -> str:
     session = db.session()
     entry = products.get_by_slug(session, slug)
-    version = products.visible_version(entry, None) if entry else None
+    viewer = web_user()
+    version = products.visible_version(entry, viewer) if entry else None
     if entry is None or version is None:
         abort(404)
     requested = request.args.get("version", type=int)
     if requested is not None and requested != version.number:
         older = entry.version(requested)
         # The public sees published versions only; drafts stay with their supplier.
-        if older is None or older.status != "published":
+        if older is None or (older.status != "published" and not permissions.can_read_unpublished(viewer, entry)):
             abort(404)
         version = older
     judgements = products.judgements(session, version)
@@ -124,7 +132,7 @@ def product(slug: str) -> str:
         "product.html",
         product=entry,
         version=version,
-        history=products.visible_history(entry, show_unpublished=False),
+        history=products.visible_history(entry, show_unpublished=permissions.can_read_unpublished(viewer, entry)),
         questions=registry.current().questions,
         criteria_by_question=_criteria_by_question(judgements["evaluations"]),
         scorecard_rows=[("Overall", judgements["overall"].score, judgements["overall"].band)]

@@ -23,6 +23,7 @@ SCREENSHOTS = Path(os.environ.get("CATALOGUE_SCREENSHOT_DIR", "screenshots"))
 
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
+    app.config["WTF_CSRF_ENABLED"] = True  # a real browser sends the forms' tokens
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
