@@ -9,7 +9,7 @@ append-only (see ``catalogue.db``, which refuses updates and deletes of it).
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, MetaData, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, MetaData, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 # Named constraints let Alembic alter them later (SQLite batch mode needs names).
@@ -27,8 +27,27 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class UTCDateTime(TypeDecorator):
+    """A timestamp that always comes back timezone-aware, in UTC.
+
+    SQLite keeps no time zone, so without this it hands back naive datetimes,
+    which the API would serialise without an offset (not a valid date-time).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.astimezone(timezone.utc) if value is not None and value.tzinfo else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc) if value is not None else None
+
+
 def _timestamp() -> Any:
-    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
 def _json(default: Any) -> Any:
@@ -90,7 +109,7 @@ class ApiToken(SQLModel, table=True):
     prefix: str = Field(max_length=16)
     label: str = Field(default="", max_length=120)
     created_at: datetime = _timestamp()
-    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     user: User = Relationship()
 
@@ -109,7 +128,7 @@ class Product(SQLModel, table=True):
     latest_version_number: int = Field(default=0)
     # The version the public register shows; a newer submitted version waits for review.
     published_version_number: int | None = Field(default=None, index=True)
-    withdrawn_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 

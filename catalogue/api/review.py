@@ -50,7 +50,7 @@ class Queue(MethodView):
         }
 
 
-@blp.route("/products/<slug>/versions/<int:number>/decision")
+@blp.route("/products/<slug>/versions/<int(max=2147483647):number>/decision")
 class Decision(MethodView):
     @blp.arguments(DecisionSchema)
     @blp.response(200, ProductSchema)

@@ -42,7 +42,7 @@ class TokenCollection(MethodView):
         return {"token": token, "id": record.id, "prefix": record.prefix, "label": record.label, "created_at": record.created_at}, 201
 
 
-@blp.route("/<int:token_id>")
+@blp.route("/<int(max=2147483647):token_id>")
 class TokenItem(MethodView):
     @blp.response(200, TokenSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")

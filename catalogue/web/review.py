@@ -25,7 +25,7 @@ def review_queue() -> Any:
     return render_template("review_queue.html", items=review.queue(db.session()), errors={})
 
 
-@bp.post("/review/<slug>/<int:number>")
+@bp.post("/review/<slug>/<int(max=2147483647):number>")
 @login_required
 def review_decide(slug: str, number: int) -> Any:
     reviewer = _require_reviewer()
