@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from catalogue import audit, changelog, vocab
@@ -238,10 +239,12 @@ def override(
 
 def flagged(session: Session) -> list[tuple[Product, ProductVersion, Classification]]:
     """Current versions whose latest classification waits for a reviewer, least confident first."""
-    found = []
-    for product in session.exec(select(Product)):
-        version = product.latest_version
-        row = latest(session, version)
-        if row is not None and row.needs_review:
-            found.append((product, version, row))
-    return sorted(found, key=lambda item: item[2].confidence)
+    latest_per_version = select(func.max(Classification.id)).group_by(Classification.version_id)
+    statement = (
+        select(Product, ProductVersion, Classification)
+        .join(ProductVersion, (ProductVersion.product_id == Product.id) & (ProductVersion.number == Product.latest_version_number))
+        .join(Classification, Classification.version_id == ProductVersion.id)
+        .where(Classification.id.in_(latest_per_version), Classification.needs_review.is_(True))
+        .order_by(Classification.confidence, Product.id)
+    )
+    return list(session.exec(statement))

@@ -23,7 +23,7 @@ from flask import current_app
 from sqlmodel import Session, select
 
 from catalogue.contract import OUTCOMES, CriterionResult, EvaluationSummary, Evaluator, OverallQuality, ProductSnapshot
-from catalogue.models import Evaluation, ProductVersion
+from catalogue.models import Evaluation, ProductVersion, Verification
 from catalogue.overall import band_for
 from catalogue.registry import Registry
 
@@ -162,16 +162,18 @@ def evaluate_version(
     """Run the installed evaluators (or those named) on ``version`` and add their evaluations."""
     snapshot = snapshot_of(version)
     wanted = set(evaluator_ids) if evaluator_ids is not None else None
+    # Evidence an evaluator verified for this version stays verified when it is re-evaluated.
+    verified = set(session.exec(select(Verification.evaluator_id, Verification.criterion_id).where(Verification.version_id == version.id)))
     rows = []
     for evaluator in registry.evaluators.values():
         if wanted is not None and evaluator.id not in wanted:
             continue
-        rows.append(_record(version, evaluator, runner.run(evaluator, snapshot)))
+        rows.append(_record(version, evaluator, runner.run(evaluator, snapshot), verified))
     session.add_all(rows)
     return rows
 
 
-def _record(version: ProductVersion, evaluator: Evaluator, run: RunResult) -> Evaluation:
+def _record(version: ProductVersion, evaluator: Evaluator, run: RunResult, verified: set[tuple[str, str]]) -> Evaluation:
     row = Evaluation(version_id=version.id, evaluator_id=evaluator.id, evaluator_version=evaluator.version, status=run.status)
     if run.status == "failed":
         row.error = f"The {evaluator.name} evaluator could not judge this version. {run.error}"[:4000]
@@ -188,7 +190,8 @@ def _record(version: ProductVersion, evaluator: Evaluator, run: RunResult) -> Ev
             "weight": criteria[result.criterion].weight,
             "explanation": result.explanation,
             "evidence": list(result.evidence),
-            "assurance": "declared",  # the supplier's word until an evaluator verifies it
+            # The supplier's word until an evaluator verifies the evidence.
+            "assurance": "verified" if (evaluator.id, result.criterion) in verified else "declared",
             "source": criteria[result.criterion].source,
             "criteria_set": criteria[result.criterion].criteria_set,
             "red_line": criteria[result.criterion].red_line,

@@ -9,7 +9,7 @@ append-only (see ``catalogue.db``, which refuses updates and deletes of it).
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, MetaData, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 # Named constraints let Alembic alter them later (SQLite batch mode needs names).
@@ -287,3 +287,80 @@ class Draft(SQLModel, table=True):
     data: dict[str, Any] = _json(dict)
     created_by_id: int | None = Field(default=None, foreign_key="account.id")
     updated_at: datetime = _timestamp()
+
+
+class Authorisation(SQLModel, table=True):
+    """A trust allows a product for named purposes and users, recording what it saw when it decided."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    trust_id: int = Field(foreign_key="organisation.id", index=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    purposes: list[str] = _json(list)
+    users: list[str] = _json(list)
+    dpia_status: str = Field(default="not_started", max_length=20)
+    notes: str = Field(default="", max_length=2000)
+    # What the trust saw: the published version, its scores, red lines and AI features.
+    version_number: int
+    seen: dict[str, Any] = _json(dict)
+    authorised_at: datetime = _timestamp()
+    authorised_by_id: int | None = Field(default=None, foreign_key="account.id")
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Alert(SQLModel, table=True):
+    """A change to an authorised product that the trust should look at, until acknowledged."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    authorisation_id: int = Field(foreign_key="authorisation.id", index=True)
+    from_version: int
+    to_version: int
+    changes: list[dict[str, Any]] = _json(list)
+    created_at: datetime = _timestamp()
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by_id: int | None = Field(default=None, foreign_key="account.id")
+
+
+class Verification(SQLModel, table=True):
+    """An evaluator's check of the evidence behind one criterion for one product version."""
+
+    __table_args__ = (UniqueConstraint("version_id", "evaluator_id", "criterion_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="product_version.id", index=True)
+    evaluator_id: str = Field(max_length=64)
+    criterion_id: str = Field(max_length=40)
+    note: str = Field(max_length=2000)
+    evidence_url: str = Field(max_length=300)
+    verified_by_id: int | None = Field(default=None, foreign_key="account.id")
+    created_at: datetime = _timestamp()
+
+
+class SupplierDocument(SQLModel, table=True):
+    """A supplier's own DPIA or data processing agreement for a product (the latest of each kind counts)."""
+
+    __tablename__ = "supplier_document"
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    kind: str = Field(max_length=10)  # "dpia" or "dpa"
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=100)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_at: datetime = _timestamp()
+    uploaded_by_id: int | None = Field(default=None, foreign_key="account.id")
+
+
+class TrustDpia(SQLModel, table=True):
+    """A trust's own DPIA for a product: its context added to the starter, saved as numbered versions."""
+
+    __tablename__ = "trust_dpia"
+    __table_args__ = (UniqueConstraint("trust_id", "product_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    trust_id: int = Field(foreign_key="organisation.id", index=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    number: int
+    product_version: int
+    context: dict[str, Any] = _json(dict)
+    created_at: datetime = _timestamp()
+    created_by_id: int | None = Field(default=None, foreign_key="account.id")

@@ -10,28 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from catalogue import accounts, audit, changelog, classification, evaluation, permissions, registry
+from catalogue import accounts, assurance, audit, changelog, classification, evaluation, permissions, registry
 from catalogue.models import Organisation, Product, ProductVersion, User, utcnow
+from catalogue.problems import ProductProblem
 from catalogue.schemas import ENTRY_FIELDS, ProductEntrySchema
 
-
-@dataclass
-class ProductProblem(Exception):
-    """A refused request. ``status`` is the HTTP status it maps to; ``errors`` name the fields."""
-
-    status: int
-    message: str
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        details = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in self.errors.items())
-        return f"{self.message} {details}".strip()
+__all__ = ["ProductProblem"]  # re-exported: callers catch products.ProductProblem
 
 
 def validate_entry(data: Any) -> dict[str, Any]:
@@ -212,6 +201,7 @@ def publish(session: Session, *, actor: audit.Actor, product: Product, version: 
     session.add_all([version, product])
     audit.record(session, actor=actor, action="product.published", entity=product, detail={"version": version.number})
     changelog.record(session, product)
+    assurance.raise_alerts(session, product, version)
 
 
 def visible_version(product: Product, user: User | None) -> ProductVersion | None:

@@ -597,3 +597,69 @@ class TokenRequestSchema(Schema):
 
 class NewTokenSchema(TokenSchema):
     token = fields.String(metadata={"description": "The token itself. Shown only now: keep it secret."})
+
+
+# --- Trust assurance ------------------------------------------------------------
+
+
+class AuthorisationRequestSchema(Schema):
+    product = fields.String(required=True, validate=validate.Length(min=1, max=140), metadata={"description": "The product's slug."})
+    purposes = fields.List(Text(max_length=120), required=True, validate=[validate.Length(min=1, max=20), _no_duplicates],
+                           metadata={"description": "Purposes, from the purposes vocabulary or the trust's own words."})
+    users = fields.List(Text(max_length=120), required=True, validate=[validate.Length(min=1, max=20), _no_duplicates],
+                        metadata={"description": "Who may use it, e.g. staff, pupils, Year 10."})
+    dpia_status = choice(vocab.DPIA_PROGRESS, load_default="not_started")
+    notes = Text(load_default="", min_length=0, max_length=2000)
+
+
+class AuthorisationSchema(Schema):
+    id = fields.Integer()
+    product = fields.String()
+    name = fields.String()
+    supplier = fields.String()
+    purposes = fields.List(fields.String())
+    users = fields.List(fields.String())
+    dpia_status = fields.String()
+    notes = fields.String()
+    version = fields.Integer(attribute="version_number")
+    seen = fields.Dict()
+    authorised_at = fields.DateTime()
+    open_alerts = fields.Integer()
+
+
+class AuthorisationListSchema(Schema):
+    items = fields.List(fields.Nested(AuthorisationSchema))
+
+
+class ChangeSchema(Schema):
+    kind = fields.String(metadata={"description": "ai_features, score or red_line."})
+    label = fields.String()
+    before = fields.Raw()
+    after = fields.Raw()
+
+
+class AlertSchema(Schema):
+    id = fields.Integer()
+    product = fields.String()
+    name = fields.String()
+    from_version = fields.Integer()
+    to_version = fields.Integer()
+    changes = fields.List(fields.Nested(ChangeSchema))
+    created_at = fields.DateTime()
+
+
+class AlertListSchema(Schema):
+    items = fields.List(fields.Nested(AlertSchema))
+
+
+class VerificationRequestSchema(Schema):
+    evaluator = fields.String(required=True, validate=validate.Regexp(ANSWER_KEY))
+    criterion = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    note = Text(required=True, max_length=2000, metadata={"description": "What was checked, and how."})
+    evidence_url = WebAddress(required=True)
+    version = fields.Integer(load_default=None, metadata={"description": "Defaults to the published version."})
+
+
+class CompareArgsSchema(Schema):
+    product = fields.List(fields.String(validate=validate.Length(min=1, max=140)), required=True,
+                          validate=validate.Length(min=2, max=4, error="Compare between 2 and 4 products."))

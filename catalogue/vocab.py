@@ -203,6 +203,27 @@ PROFILE_REQUIREMENTS = Vocabulary(
     ),
 )
 
+# Purposes a trust's AI policy authorises a tool for (its own can be added as text).
+AUTHORISED_PURPOSES = Vocabulary(
+    "purposes",
+    (
+        Term("lesson_planning", "Lesson planning"),
+        Term("research", "Research"),
+        Term("summaries", "Summaries"),
+        Term("idea_generation", "Idea generation"),
+        Term("drafting_guidance", "Drafting guidance"),
+        Term("resource_creation", "Creating resources"),
+        Term("feedback", "Feedback on work"),
+        Term("administration", "Administration"),
+        Term("pupil_learning", "Pupils' own learning"),
+    ),
+)
+
+DPIA_PROGRESS = Vocabulary(
+    "dpia_status",
+    (Term("not_started", "Not started"), Term("in_progress", "In progress"), Term("completed", "Completed")),
+)
+
 STATUSES = Vocabulary(
     "status",
     (
@@ -279,6 +300,8 @@ ALL = (
     DPIA_STATES,
     TRAINING_STATES,
     PROFILE_REQUIREMENTS,
+    AUTHORISED_PURPOSES,
+    DPIA_PROGRESS,
     STATUSES,
     ROLES,
     ORGANISATION_KINDS,

@@ -21,7 +21,7 @@ VOCABULARIES = {v.name: v for v in vocab.ALL}
 
 def init_app(app: Flask) -> None:
     # The page modules add their routes to ``bp`` when imported.
-    from catalogue.web import auth, exports, profiles, review, supplier  # noqa: F401
+    from catalogue.web import auth, dpia, exports, profiles, review, supplier, trust  # noqa: F401
 
     app.register_blueprint(bp)
     app.jinja_env.filters["label"] = label
