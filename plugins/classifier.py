@@ -261,15 +261,23 @@ def _text_signals(product: ProductSnapshot) -> list[Signal]:
     seen: set[str] = set()
     for field_name, field_weight in FIELD_WEIGHT.items():
         text = getattr(product, field_name)[:MAX_CHARS]
+        # One search over the whole field first: most use cases are absent, and
+        # skipping them keeps classification cheap on long texts.
+        candidates = [p for p in USE_CASES if p.use_case not in seen and p.pattern.search(text)]
+        if not candidates:
+            continue
         sentences = SENTENCE_END.split(text) if field_name == "ai_features" else [text]
         for sentence in sentences:
-            audience = _sentence_audience(sentence) if field_name == "ai_features" else None
-            for pattern in USE_CASES:
+            audience: str | None = None
+            audience_known = field_name != "ai_features"
+            for pattern in candidates:
                 if pattern.use_case in seen:
                     continue
                 match = _affirmed(pattern.pattern, sentence)
                 if not match:
                     continue
+                if not audience_known:
+                    audience, audience_known = _sentence_audience(sentence), True
                 seen.add(pattern.use_case)
                 if audience is not None and audience != pattern.kind:
                     # The words belong to the other side, but this AI serves the sentence's audience.
