@@ -28,6 +28,7 @@ import numpy as np
 BENCH_ROOT = Path(os.environ.get("CATALOGUE_BENCH_DIR", "/tmp/catalogue-bench"))
 DATASETTE_VENV = Path(os.environ.get("CATALOGUE_BENCH_DATASETTE_VENV", "/tmp/datasette-venv"))
 SIZES = (10_000, 100_000)
+LOADAVG_AT_START = os.getloadavg()[0]
 
 # Facets with one value per product are plain columns in the mirror; the others are JSON arrays.
 SINGLE_VALUED = ("category", "pupil_interaction", "pricing", "assurance", "storage_region", "red_lines")
@@ -123,7 +124,7 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
 def machine() -> dict[str, Any]:
     """The machine, and its load average when the figures were taken (other work on the 2 cores skews them)."""
     return {"cores": os.cpu_count(), "python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version,
-            "loadavg_1m": round(os.getloadavg()[0], 2)}
+            "loadavg_1m_start": round(LOADAVG_AT_START, 2), "loadavg_1m_end": round(os.getloadavg()[0], 2)}
 
 
 # --- the SQLite mirror ---------------------------------------------------------------------------

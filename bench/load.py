@@ -141,6 +141,7 @@ def build(n: int, *, batch: int = 500, force: bool = False, limit: int | None = 
         "indexed": indexed,
         "target_import_products_per_s": 300,
         "import_ratio_to_target": round(count / load_seconds / 300, 2),
+        "import_seconds_extrapolated_to_100k": round(load_seconds * 100_000 / count),
         "target_reindex_seconds_at_100k": 150,
         "reindex_seconds_extrapolated_to_100k": round(reindex_seconds * 100_000 / max(1, indexed), 1),
         "directory": str(directory),

@@ -95,3 +95,13 @@ def test_the_comparison_page_is_accessible(page, demo_register, check_accessibil
     page.get_by_role("button", name="Compare selected (2 to 4)").click()
     assert page.get_by_role("heading", name="Compare products").is_visible()
     check_accessibility(page, "compare")
+
+
+def test_the_dpia_starter_and_trust_pages_are_accessible(page, demo_register, user_with, check_accessibility):
+    page.goto("/")
+    page.locator(".results-list h3 a").first.click()
+    page.get_by_role("link", name="DPIA starter").click()
+    check_accessibility(page, "dpia-starter")
+    sign_in(page, user_with("trust", "Riverside Trust"))
+    page.goto("/trust")
+    check_accessibility(page, "trust-dashboard-empty")
