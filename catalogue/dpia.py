@@ -479,6 +479,8 @@ class _Builder:
         minimisation = self.part(4, "minimisation", "Data minimisation and privacy by default")
         self.say(minimisation, "Policy §7.1: staff and pupils must not enter personal data into generative AI beyond what this DPIA covers.")
         rights = self.part(4, "rights", "Transparency and individuals' rights")
+        self.say(rights, "Tell pupils, parents and staff how the AI uses their data, in words each can understand, and how to ask "
+                         "for access, correction or deletion; check the supplier's answers on subject rights and privacy information.")
         alternatives = self.part(4, "alternatives", "Alternatives considered", ["alternatives"])
         self.say(alternatives, "Record the alternatives, AI and non-AI (including doing the task without AI, or a tool that processes less "
                                "personal data), and why this tool is the justified and fair choice.")

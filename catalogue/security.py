@@ -28,6 +28,16 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
+# Endpoints that accept uploads larger than MAX_CONTENT_LENGTH, and the setting holding each one's limit.
+# The limit is raised before anything reads the body (the CSRF check reads forms first).
+UPLOAD_LIMITS = {
+    "imports.ImportCollection": "IMPORT_MAX_BYTES",
+    "web.import_upload": "IMPORT_MAX_BYTES",
+    "web.upload_document": "DOCUMENT_MAX_BYTES",
+}
+# Room for the multipart envelope and the other form fields around a file of the largest size.
+MULTIPART_ALLOWANCE = 256 * 1024
+
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "web.login"
@@ -59,6 +69,11 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+
+    @app.before_request
+    def _upload_limits() -> None:
+        if request.endpoint in UPLOAD_LIMITS:
+            request.max_content_length = app.config[UPLOAD_LIMITS[request.endpoint]] + MULTIPART_ALLOWANCE
 
     @app.before_request
     def _protect_forms() -> None:

@@ -67,6 +67,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest bulk import file (POST /api/v1/imports) accepted, in bytes; larger uploads are refused with HTTP 413.",
     ),
     Setting(
+        "DOCUMENT_MAX_BYTES",
+        10 * 1024 * 1024,
+        "Largest DPIA or data processing agreement a supplier may attach, in bytes.",
+    ),
+    Setting(
         "PER_PAGE_DEFAULT",
         20,
         "Products per page when a listing does not ask for `per_page`.",

@@ -144,3 +144,23 @@ def test_a_reviewer_publishes_from_the_queue_page(client, sign_in, make_token, a
     assert published.status_code == 303
     assert "published" in client.get("/review").get_data(as_text=True)
     assert client.get("/api/v1/products").json["total"] == 1
+
+
+def test_a_supplier_uploads_a_csv_through_the_page_and_sees_the_report(client, sign_in, session):
+    import io
+
+    sign_in("supplier", "Acme Learning")
+    assert "Download the CSV template" in client.get("/supplier/import").get_data(as_text=True)
+    header, example = client.get("/api/v1/imports/template.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()
+    broken = example.replace("ACME-0001", "ACME-0002").replace("https://lesson-sketcher.example/", "not-a-url").replace("Lesson Sketcher", "Broken Tool")
+    upload = "\n".join([header, example, broken]).encode("utf-8")
+    response = client.post("/supplier/import", data={"file": (io.BytesIO(upload), "products.csv")}, content_type="multipart/form-data")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "1 created, 0 updated, 0 unchanged, 1 failed" in text
+    assert "<th scope=\"row\">3</th>" in text and "<code>website</code>" in text
+    assert count(session, Product) == 1
+    again = client.post("/supplier/import", data={"file": (io.BytesIO(upload), "products.csv")}, content_type="multipart/form-data")
+    assert "0 created, 0 updated, 1 unchanged, 1 failed" in again.get_data(as_text=True)
+    wrong_type = client.post("/supplier/import", data={"file": (io.BytesIO(b"MZ"), "tool.exe")}, content_type="multipart/form-data")
+    assert wrong_type.status_code == 415 and "Upload a .csv" in wrong_type.get_data(as_text=True)

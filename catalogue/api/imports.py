@@ -25,7 +25,6 @@ blp = Blueprint(
 )
 
 BEARER = [{"bearerAuth": []}]
-UPLOAD_ENDPOINT = "imports.ImportCollection"
 _FILE_BODY = {"type": "string", "format": "binary"}
 REQUEST_BODY = {
     "required": True,
@@ -67,13 +66,6 @@ class ImportReportSchema(Schema):
     unchanged = fields.Integer()
     failed = fields.Integer()
     rows = fields.List(fields.Nested(ImportRowSchema))
-
-
-@blp.before_app_request
-def _import_size_limit() -> None:
-    # Uploads to the import endpoint have their own, larger limit than other requests.
-    if request.endpoint == UPLOAD_ENDPOINT:
-        request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
 
 
 def _too_large() -> None:

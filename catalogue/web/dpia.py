@@ -14,7 +14,7 @@ import zipfile
 from pathlib import PurePath
 from typing import Any
 
-from flask import Flask, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 from marshmallow import ValidationError
 from sqlmodel import select
@@ -27,9 +27,6 @@ from catalogue.models import Product, ProductVersion, SupplierDocument, TrustDpi
 from catalogue.schemas import flatten_errors
 from catalogue.web import bp, web_user
 
-DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
-# Room for the multipart envelope and the other form fields around a file of the largest size.
-_REQUEST_ALLOWANCE = 256 * 1024
 DOCUMENT_KINDS = {"dpia": "DPIA", "dpa": "Data processing agreement"}
 # Allowed extensions and the content type each is stored and served with (never the client's claim).
 DOCUMENT_TYPES = {
@@ -43,18 +40,6 @@ DOCUMENT_TYPES = {
 RISK_ROWS_BLANK = 2
 TEXT_FIELDS = ("purpose", "schools", "pupils", "alternatives", "consultation", "dpo_name", "dpo_advice", "decision",
                "decision_date", "review_date")
-
-
-def _raise_upload_limit() -> None:
-    # Runs before the CSRF check reads the form, so a document up to the limit is not refused as too large.
-    if request.endpoint == "web.upload_document":
-        request.max_content_length = DOCUMENT_MAX_BYTES + _REQUEST_ALLOWANCE
-
-
-@bp.record_once
-def _install_upload_limit(state: Any) -> None:
-    app: Flask = state.app
-    app.before_request_funcs.setdefault(None, []).insert(0, _raise_upload_limit)
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -105,7 +90,7 @@ def _render_starter(product: Product, version: ProductVersion, *, errors: dict[s
         sources=dpia.SOURCE_HELP,
         topics=dpia.POLICY_TOPICS,
         decisions=dpia.DECISIONS,
-        max_mb=DOCUMENT_MAX_BYTES // (1024 * 1024),
+        max_mb=current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024),
     )
     return page, status
 
@@ -168,7 +153,7 @@ def upload_document(slug: str) -> Any:
     if not permissions.can_edit(user, product):
         abort(403)
     version = product.latest_version if product.published_version is None else product.published_version
-    limit = f"{DOCUMENT_MAX_BYTES // (1024 * 1024)} MB"
+    limit = f"{current_app.config['DOCUMENT_MAX_BYTES'] // (1024 * 1024)} MB"
     try:
         kind = request.form.get("kind", "")
         upload = request.files.get("file")
@@ -181,8 +166,8 @@ def upload_document(slug: str) -> Any:
         errors["file"] = ["Choose a file to upload."]
     if errors:
         return _render_starter(product, version, errors=errors, status=400)
-    content = upload.stream.read(DOCUMENT_MAX_BYTES + 1)
-    if len(content) > DOCUMENT_MAX_BYTES:
+    content = upload.stream.read(current_app.config["DOCUMENT_MAX_BYTES"] + 1)
+    if len(content) > current_app.config["DOCUMENT_MAX_BYTES"]:
         return _render_starter(product, version, errors={"file": [f"The file is larger than {limit}. Upload a smaller file."]}, status=413)
     if not content:
         return _render_starter(product, version, errors={"file": ["The file is empty."]}, status=400)
@@ -345,7 +330,7 @@ def trust_dpia(slug: str, number: int) -> Any:
         sources=dpia.SOURCE_HELP,
         topics=dpia.POLICY_TOPICS,
         decisions=dpia.DECISIONS,
-        max_mb=DOCUMENT_MAX_BYTES // (1024 * 1024),
+        max_mb=current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024),
     )
 
 

@@ -15,7 +15,7 @@ from flask_login import login_required
 from marshmallow import ValidationError
 from sqlmodel import select
 
-from catalogue import classification, db, evaluation, permissions, products, registry, search
+from catalogue import classification, db, evaluation, imports, permissions, products, registry, search
 from catalogue.contract import ProductSnapshot
 from catalogue.models import Draft, Product, utcnow
 from catalogue.overall import band_for
@@ -193,3 +193,29 @@ def _preview(entry: dict[str, Any]) -> dict[str, Any]:
             scores.append({"name": evaluator.name, "score": None, "band": None, "red_lines": (), "missing": 0, "error": run.error})
     explanation = classification.explain(category.category, [classification.signal_as_dict(s) for s in category.signals])
     return {"category": category.category, "explanation": explanation, "scores": scores}
+
+
+@bp.get("/supplier/import")
+@login_required
+def import_form() -> Any:
+    _require_supplier()
+    return render_template("import.html", report=None, error=None)
+
+
+@bp.post("/supplier/import")
+@login_required
+def import_upload() -> Any:
+    """Bulk upload through the page: the same importer, format and per-row report as the API."""
+    user = _require_supplier()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return render_template("import.html", report=None, error="Choose a CSV or JSON file to upload."), 400
+    fmt = imports.format_for(filename=upload.filename, media_type=upload.mimetype)
+    if fmt is None:
+        return render_template("import.html", report=None, error="Upload a .csv, .json or .jsonl file (see the file format)."), 415
+    try:
+        report = imports.run(db.session(), upload.stream, fmt, user=user)
+    except imports.ImportFileError as exc:
+        db.session().rollback()
+        return render_template("import.html", report=None, error=str(exc)), exc.status
+    return render_template("import.html", report=report, error=None)
