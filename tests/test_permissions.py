@@ -91,3 +91,32 @@ def test_refused_writes_change_nothing(client, world, auth, role):
     after = client.get(f"{URL}/{slug}", headers=auth(tokens["admin"])).json
     if EDIT[role] != 200 and PUBLISH[role] != 200:
         assert after == before
+
+
+# --- pages -----------------------------------------------------------------------
+
+PAGE_ROLES = ("anonymous", "supplier", "association", "evaluator", "reviewer", "trust", "admin")
+# Signed-out visitors are sent to sign in (302); signed-in users without the role get 403.
+PAGES = {
+    "/supplier": dict(zip(PAGE_ROLES, (302, 200, 200, 403, 403, 403, 200))),
+    "/supplier/products/new": dict(zip(PAGE_ROLES, (302, 200, 200, 403, 403, 403, 200))),
+    "/supplier/import": dict(zip(PAGE_ROLES, (302, 200, 200, 403, 403, 403, 200))),
+    "/review": dict(zip(PAGE_ROLES, (302, 403, 403, 403, 200, 403, 200))),
+    "/trust": dict(zip(PAGE_ROLES, (302, 403, 403, 403, 403, 200, 403))),
+    "/": dict(zip(PAGE_ROLES, (200,) * 7)),
+}
+
+
+@pytest.mark.parametrize(("path", "role"), [(path, role) for path in PAGES for role in PAGE_ROLES])
+def test_page_permissions(app, client, session, path, role):
+    from catalogue import accounts
+
+    if role != "anonymous":
+        with app.app_context():
+            kind = {"supplier": "supplier", "association": "association", "trust": "trust"}.get(role)
+            organisation = accounts.create_organisation(session, name=f"{role} org", kind=kind, actor="test") if kind else None
+            accounts.create_user(session, email=f"{role}@pages.example", role=role, organisation=organisation,
+                                 password="correct horse battery staple", actor="test")
+            session.commit()
+        assert client.post("/login", data={"email": f"{role}@pages.example", "password": "correct horse battery staple"}).status_code == 303
+    assert client.get(path).status_code == PAGES[path][role]
