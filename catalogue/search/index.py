@@ -183,8 +183,9 @@ def rebuild(session: Session, registry: Registry, store: IndexStore, *, progress
     ix = whoosh_index.create_in(str(directory), make_schema())
     ids = public_product_ids(session)
     count = 0
-    # One writer with a large buffer and a single final merge is the fastest pure-Python path.
-    writer = ix.writer(limitmb=256)
+    # Analysis is pure Python and CPU-bound: spread it over the cores, each writing
+    # its own segment (measured here: ~2.3x faster than one process at 100k).
+    writer = ix.writer(procs=max(1, min(os.cpu_count() or 1, 4)), limitmb=128, multisegment=True)
     try:
         for _, card in progress(build_cards(session, registry, ids), len(ids)):
             if card is not None:
