@@ -24,7 +24,8 @@ bench/queries.py as ``GET /api/v1/products?q=…&<facet>=…&<facet>=…&min_ove
 ``_facet``/``_facet_array`` for all 10 facets and ``_size=20``.
 
 Prints one JSON line: requests/s and p50/p95 latency for each, the ratios
-register/Datasette and register/hello, and the RSS of each register gunicorn
+register/Datasette (also as a latency ratio over just the queries both answered,
+since a time-bounded run can stop at different points of the mix) and register/hello, and the RSS of each register gunicorn
 worker after the run. Target (DESIGN §8): register throughput >= 2x Datasette's;
 worker RSS <= 400 MB at 100k. Every process started is stopped at the end
 (process groups, try/finally).
@@ -136,6 +137,7 @@ def request(host: str, port: int, path: str, timeout: float = 60) -> tuple[int, 
 @dataclass
 class RunResult:
     latencies_ms: list[float] = field(default_factory=list)
+    by_query: dict[int, float] = field(default_factory=dict)  # request number -> latency (ms)
     errors: int = 0
     error_sample: str = ""
     elapsed: float = 0.0
@@ -171,6 +173,7 @@ def drive(port: int, paths: list[str], concurrency: int, max_requests: int, max_
             with lock:
                 if status == 200:
                     result.latencies_ms.append(elapsed_ms)
+                    result.by_query[i] = elapsed_ms
                 else:
                     result.errors += 1
                     result.error_sample = result.error_sample or f"{status}: {body[:300]!r} for {path}"
@@ -264,6 +267,7 @@ def main() -> None:
         "hello": ["/hello"],
     }
     results: dict[str, dict[str, Any]] = {name: {} for name in servers}
+    runs: dict[tuple[str, int], RunResult] = {}
     sanity: dict[str, Any] = {}
     rss: dict[str, Any] = {}
     try:
@@ -293,6 +297,7 @@ def main() -> None:
             for name in ("register", "datasette", "hello"):
                 common.log(f"{name}: {concurrency} client(s), up to {args.requests} requests / {args.duration:g} s …")
                 run = drive(servers[name].port, paths[name], concurrency, args.requests, args.duration)
+                runs[(name, concurrency)] = run
                 results[name][f"c{concurrency}"] = summary(run)
                 common.log(f"    {results[name][f'c{concurrency}']}")
         for name in ("register", "hello"):
@@ -307,8 +312,16 @@ def main() -> None:
     for concurrency in levels:
         key = f"c{concurrency}"
         register_rps = results["register"][key]["rps"]
+        # A time-bounded run may stop at different points of the query mix; compare on the queries both answered too.
+        register_run, datasette_run = runs[("register", concurrency)], runs[("datasette", concurrency)]
+        common_queries = sorted(set(register_run.by_query) & set(datasette_run.by_query))
+        same = None
+        if common_queries:
+            same = round(sum(datasette_run.by_query[i] for i in common_queries) / sum(register_run.by_query[i] for i in common_queries), 2)
         ratios[key] = {
             "register_to_datasette_rps": round(register_rps / results["datasette"][key]["rps"], 2) if results["datasette"][key]["rps"] else None,
+            "register_to_datasette_same_queries": same,
+            "same_queries": len(common_queries),
             "register_to_hello_rps": round(register_rps / results["hello"][key]["rps"], 3) if results["hello"][key]["rps"] else None,
         }
     worst_rss = max((mb for mb in rss["register"]["workers_mb"] if mb is not None), default=None)

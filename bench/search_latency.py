@@ -108,6 +108,15 @@ class Fts5Floor:
         items = [json.loads(card) for (card,) in page]
         return {"total": total, "items": items, "facets": counts}
 
+    def last_hits(self) -> int:
+        """How many products the last query's text and score filter matched (before the facet filters)."""
+        return self.db.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
+
+
+def breadth(hits: int, n: int) -> str:
+    share = hits / max(1, n)
+    return "narrow" if share <= 0.02 else "medium" if share <= 0.10 else "broad"
+
 
 def run(n: int, count: int, rounds: int, profile: str | None, replicate_from: int | None = None) -> dict[str, Any]:
     from catalogue import search
@@ -135,6 +144,7 @@ def run(n: int, count: int, rounds: int, profile: str | None, replicate_from: in
 
         engine_ms: list[float] = []
         fts_ms: list[float] = []
+        by_class: dict[str, tuple[list[float], list[float]]] = {c: ([], []) for c in ("narrow", "medium", "broad")}
         same_total = 0
         same_counts = 0
         totals_engine = totals_fts = 0
@@ -157,6 +167,9 @@ def run(n: int, count: int, rounds: int, profile: str | None, replicate_from: in
                         t = time.perf_counter()
                         floor_result = floor.search(query)
                         fts_ms.append((time.perf_counter() - t) * 1000)
+                        kind = breadth(floor.last_hits(), n)
+                by_class[kind][0].append(engine_ms[-1])
+                by_class[kind][1].append(fts_ms[-1])
                 if round_number == 0:
                     totals_engine += result.total
                     totals_fts += floor_result["total"]
@@ -185,6 +198,12 @@ def run(n: int, count: int, rounds: int, profile: str | None, replicate_from: in
         "fts5": fts,
         "ratio_p95_engine_to_fts5": ratio,
         "ratio_p50_engine_to_fts5": round(engine["p50_ms"] / fts["p50_ms"], 2) if fts.get("p50_ms") else None,
+        "by_breadth": {  # queries by the share of products their text + score filter match: <=2%, <=10%, more
+            kind: {"queries": len(e) // rounds, "engine_p50_ms": common.percentiles(e).get("p50_ms"),
+                   "engine_p95_ms": common.percentiles(e).get("p95_ms"), "fts5_p50_ms": common.percentiles(f).get("p50_ms"),
+                   "fts5_p95_ms": common.percentiles(f).get("p95_ms")}
+            for kind, (e, f) in by_class.items()
+        },
         "engine_first_search_ms": round(cold_ms, 1),
         "same_total_share": round(same_total / count, 3),
         "same_facet_counts_share": round(same_counts / count, 3),

@@ -17,6 +17,16 @@ from catalogue.models import Alert, Authorisation, Evaluation, Product, ProductV
 from catalogue.problems import ProductProblem
 
 
+# Supplier answers whose change alters a trust's DPIA: where data goes, training, the DPIA itself.
+WATCHED_ANSWERS = {
+    "dp_storage_region": "Where data is stored",
+    "dp_transfer_mechanism": "How data leaves the UK",
+    "dp_trains_on_pupil_data": "Training AI on pupils' data",
+    "dp_dpia": "The supplier's DPIA",
+    "age_ai_provider": "The AI provider",
+}
+
+
 def snapshot_seen(session: Session, version: ProductVersion) -> dict[str, Any]:
     """What a trust sees of a version: the basis for later change alerts."""
     rows = evaluation.latest_evaluations(session, version)
@@ -28,6 +38,9 @@ def snapshot_seen(session: Session, version: ProductVersion) -> dict[str, Any]:
         "overall": overall.score,
         "scores": {row.evaluator_id: row.score for row in rows if row.evaluator_id in installed.evaluators},
         "red_lines": sorted(overall.red_lines),
+        # Facts a trust's DPIA and policy rest on: a change to any of them needs a look.
+        "pupil_interaction": version.pupil_interaction,
+        "facts": {key: version.answers.get(key) for key in WATCHED_ANSWERS},
     }
 
 
@@ -96,6 +109,13 @@ def changes_between(seen: dict[str, Any], now: dict[str, Any]) -> list[dict[str,
         if before is not None and after is not None and after < before:
             name = registry.current().evaluators[evaluator_id].name if evaluator_id in registry.current().evaluators else evaluator_id
             changes.append({"kind": "score", "label": f"{name} score fell", "before": before, "after": after})
+    if seen.get("pupil_interaction", now["pupil_interaction"]) != now["pupil_interaction"]:
+        changes.append({"kind": "pupil_use", "label": "How pupils use the AI changed",
+                        "before": vocab.PUPIL_INTERACTION.label(seen["pupil_interaction"]), "after": vocab.PUPIL_INTERACTION.label(now["pupil_interaction"])})
+    for key, label in WATCHED_ANSWERS.items():
+        before, after = seen.get("facts", {}).get(key), now["facts"].get(key)
+        if "facts" in seen and before != after:
+            changes.append({"kind": "data_protection", "label": f"{label} changed", "before": before or "not stated", "after": after or "not stated"})
     new_lines = sorted(set(now["red_lines"]) - set(seen["red_lines"]))
     if new_lines:
         changes.append({"kind": "red_line", "label": "A red line is now crossed", "before": "; ".join(seen["red_lines"]) or "none",

@@ -29,6 +29,7 @@ ADVICE = {
     405: "This address does not accept that method; see the Allow header.",
     409: "This conflicts with an existing entry.",
     413: "The request body is too large. Split the upload or shorten the text fields.",
+    415: "Send the body as JSON, with the header Content-Type: application/json.",
     422: "Some fields are invalid; fix each field listed in errors and send it again.",
     429: "Too many requests in a short time: wait a minute, then try again.",
     500: "Something went wrong on our side. Nothing was saved; please try again.",
@@ -70,8 +71,8 @@ def handle_http_exception(exc: HTTPException) -> Any:
     elif data.get("message"):
         message = data["message"]  # flask_smorest.abort(status, message=..., errors={field: [...]})
         errors = data.get("errors") or {}
-    elif status not in ADVICE:
-        message = exc.description
+    elif status not in ADVICE or exc.description != type(exc).description:
+        message = exc.description  # abort(status, description="what to do") from our own code
     # Keep headers that tell the client how to recover (Allow on 405, WWW-Authenticate
     # on 401); abort(..., headers=...) from webargs carries them in ``data``.
     candidates = list(exc.get_headers()) + list((data.get("headers") or {}).items())

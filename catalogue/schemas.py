@@ -19,8 +19,13 @@ from catalogue import vocab
 # Control characters other than tab, newline and carriage return have no place
 # in an entry's text and break CSV exports and terminals (e.g. NUL bytes).
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+AGE_MESSAGES = {"required": "This is required: give an age in years.", "invalid": "Give a whole number of years."}
 ANSWER_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 MAX_ANSWERS = 200
+
+
+# Said to the person filling in a form as much as to an API client.
+REQUIRED_MESSAGE = {"required": "This is required: fill it in."}
 
 
 class Text(fields.String):
@@ -32,7 +37,10 @@ class Text(fields.String):
     }
 
     def __init__(self, *, max_length: int, min_length: int = 1, **kwargs: Any) -> None:
-        super().__init__(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+        kwargs.setdefault("error_messages", REQUIRED_MESSAGE)
+        length_error = (f"Write at most {max_length} characters." if min_length == 0
+                        else f"Write between {min_length} and {max_length} characters.")
+        super().__init__(validate=validate.Length(min=min_length, max=max_length, error=length_error), **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
@@ -56,6 +64,7 @@ class WebAddress(Text):
 
 
 def choice(vocabulary: vocab.Vocabulary, **kwargs: Any) -> fields.String:
+    kwargs.setdefault("error_messages", {"required": "This is required: choose one."})
     return fields.String(
         validate=validate.OneOf(
             vocabulary.values, error="Choose one of: {choices}."
@@ -66,6 +75,7 @@ def choice(vocabulary: vocab.Vocabulary, **kwargs: Any) -> fields.String:
 
 
 def subset(vocabulary: vocab.Vocabulary, **kwargs: Any) -> fields.List:
+    kwargs.setdefault("error_messages", {"required": "This is required: choose at least one."})
     return fields.List(
         choice(vocabulary),
         validate=[
@@ -152,8 +162,8 @@ class ProductEntrySchema(Schema):
     pupil_interaction = choice(vocab.PUPIL_INTERACTION, required=True)
     phases = subset(vocab.PHASES, required=True)
     key_stages = subset(vocab.KEY_STAGES, required=True)
-    age_min = fields.Integer(required=True, strict=True, validate=validate.Range(*vocab.AGE_LIMITS))
-    age_max = fields.Integer(required=True, strict=True, validate=validate.Range(*vocab.AGE_LIMITS))
+    age_min = fields.Integer(required=True, strict=True, validate=validate.Range(*vocab.AGE_LIMITS), error_messages=AGE_MESSAGES)
+    age_max = fields.Integer(required=True, strict=True, validate=validate.Range(*vocab.AGE_LIMITS), error_messages=AGE_MESSAGES)
     subjects = fields.List(Text(max_length=80), load_default=list, validate=[validate.Length(max=40), _no_duplicates])
     pricing = choice(vocab.PRICING, required=True)
     answers = Answers(load_default=dict, metadata={"description": "Answers to evaluator questions, keyed by question id."})

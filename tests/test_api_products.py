@@ -347,3 +347,11 @@ def test_method_not_allowed_keeps_the_allow_header(client):
     response = client.delete(URL)
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"]
+
+
+def test_a_body_that_is_not_json_is_415_with_what_to_do(client, make_token, auth, entry, session):
+    token = make_token("supplier", org="Acme Learning")
+    response = client.post(URL, data="name=Form+Tool", headers={**auth(token), "Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 415
+    assert "Content-Type: application/json" in response.json["message"]
+    assert count(session, Product) == 0

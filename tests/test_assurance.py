@@ -143,3 +143,27 @@ def test_comparing_two_to_four_products(client, store, entry):
     assert "Criteria that differ" in text and "SG17" in text and "United States" in text
     alone = client.get("/compare", query_string={"product": first.slug})
     assert alone.status_code == 400 and "between 2 and 4" in alone.get_data(as_text=True)
+
+
+def test_a_change_to_where_data_is_stored_alerts_the_trust(client, auth, make_token, published):
+    slug, publish_change = published
+    trust = make_token("trust", org="Riverside Trust")
+    authorise(client, auth, trust, slug)
+    publish_change(answers={"dp_storage_region": "us"})
+    [alert] = client.get("/api/v1/alerts", headers=auth(trust)).json["items"]
+    [change] = [c for c in alert["changes"] if c["kind"] == "data_protection"]
+    assert (change["label"], change["before"], change["after"]) == ("Where data is stored changed", "not stated", "us")
+
+
+def test_a_trust_stops_authorising_from_its_page(app, client, auth, make_token, published, session):
+    slug, _ = published
+    trust = make_token("trust", org="Riverside Trust")
+    record = authorise(client, auth, trust, slug).json
+    with app.app_context():
+        organisation = accounts.organisation_by_name(session, "Riverside Trust")
+        accounts.create_user(session, email="dpo@riverside.example", role="trust", organisation=organisation, password=PASSWORD, actor="test")
+        session.commit()
+    client.post("/login", data={"email": "dpo@riverside.example", "password": PASSWORD})
+    response = client.post(f"/trust/authorisations/{record['id']}/revoke", follow_redirects=True)
+    assert "no longer authorised" in response.get_data(as_text=True)
+    assert client.get("/api/v1/authorisations", headers=auth(trust)).json["items"] == []

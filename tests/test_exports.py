@@ -73,3 +73,11 @@ def test_the_register_page_links_to_exports_with_its_filters(client, store, entr
     store(entry)
     page = client.get("/", query_string={"phase": "primary"}).get_data(as_text=True)
     assert "/export.csv?phase=primary" in page and "/export.json?phase=primary" in page
+
+
+@pytest.mark.parametrize("query", [{"min_overall": "abc"}, {"profile": "nope"}, {"phase": "bogus"}])
+def test_an_export_with_a_filter_that_cannot_be_applied_exports_nothing(client, store, entry, query):
+    store(entry)
+    response = client.get("/export.csv", query_string=query)
+    assert response.status_code == 400
+    assert "Nothing was exported" in response.get_data(as_text=True)

@@ -64,7 +64,7 @@ def test_sign_in_and_out(app, client, supplier_user):
     unknown = client.post("/login", data={"email": "nobody@acme.example", "password": "nope"})
     assert unknown.get_data(as_text=True).count("not right") == 1  # the same message: no account enumeration
     signed_in = client.post("/login", data={"email": "Owner@Acme.example", "password": PASSWORD, "next": "https://evil.example/"})
-    assert signed_in.status_code == 303 and signed_in.headers["Location"] == "/"
+    assert signed_in.status_code == 303 and signed_in.headers["Location"] == "/supplier"  # the role's own page, never another site
     assert "Sign out (owner@acme.example)" in client.get("/").get_data(as_text=True)
     client.post("/logout")
     assert "Sign in" in client.get("/").get_data(as_text=True)

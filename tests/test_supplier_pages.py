@@ -64,6 +64,7 @@ def test_a_supplier_corrects_an_error_and_submits(client, sign_in, entry, sessio
     assert broken.status_code == 422
     page = broken.get_data(as_text=True)
     assert "There is a problem" in page and 'id="website-error"' in page
+    assert 'href="#website">Website: Enter a full web address' in page
     assert 'value="not a web address"' in page  # what was typed is kept
     assert count(session, Product) == 0
 
@@ -164,3 +165,19 @@ def test_a_supplier_uploads_a_csv_through_the_page_and_sees_the_report(client, s
     assert "0 created, 0 updated, 1 unchanged, 1 failed" in again.get_data(as_text=True)
     wrong_type = client.post("/supplier/import", data={"file": (io.BytesIO(b"MZ"), "tool.exe")}, content_type="multipart/form-data")
     assert wrong_type.status_code == 415 and "Upload a .csv" in wrong_type.get_data(as_text=True)
+
+
+def test_a_supplier_withdraws_and_discards_from_its_page(client, sign_in, entry, session):
+    sign_in("supplier", "Acme Learning")
+    client.post("/supplier/products", data={**form_data(entry), "action": "submit"})
+    client.post("/supplier/products", data={"name": "Scrap", "action": "save_draft"})
+    product, draft = session.exec(select(Product)).one(), session.exec(select(Draft)).one()
+    refused = client.post(f"/supplier/products/{product.slug}/withdraw", data={"reason": ""}, follow_redirects=True)
+    assert "say why" in refused.get_data(as_text=True)
+    done = client.post(f"/supplier/products/{product.slug}/withdraw", data={"reason": "Discontinued."}, follow_redirects=True)
+    assert "was withdrawn" in done.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Product, product.id).withdrawn_at is not None
+    client.post(f"/supplier/drafts/{draft.id}/discard")
+    session.expire_all()
+    assert count(session, Draft) == 0

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
-from flask_smorest import Api
+from flask_smorest import Api, abort
 
 from catalogue.schemas import ErrorSchema
 
 
 _WRITE_LIMITED: set[str] = set()
+# Endpoints that take other bodies than JSON (file uploads).
+JSON_OPTIONAL_ENDPOINTS = frozenset({"imports.ImportCollection"})
 
 
 class RegisterApi(Api):
@@ -61,3 +63,7 @@ def init_app(app: Flask) -> None:
         # Checked up front, so a bad token is refused on every endpoint, public reads included.
         if request.path.startswith("/api/"):
             current_user()
+            # A body sent as a form (curl's default) would read as "every field missing": say what is wrong.
+            if request.method in ("POST", "PATCH", "PUT") and request.content_length and not request.is_json \
+                    and request.endpoint not in JSON_OPTIONAL_ENDPOINTS:
+                abort(415, message="Send the body as JSON, with the header Content-Type: application/json.")

@@ -17,11 +17,16 @@ from catalogue.web import bp
 _DUMMY_HASH = "scrypt:32768:8:1$Ao6Yw0n5u5m4Qq0E$1d4b0a4f5c7f6fe6b3e0a1d0b7f1f2e3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3"
 
 
-def _safe_next(target: str | None) -> str:
+# Where each role starts its work after signing in.
+HOME_PAGES = {"supplier": "web.supplier_dashboard", "association": "web.supplier_dashboard", "reviewer": "web.review_queue",
+              "trust": "web.trust_dashboard"}
+
+
+def _safe_next(target: str | None, role: str) -> str:
     # Only same-site paths: never redirect a signed-in user to another site.
     if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("web.register")
+    return url_for(HOME_PAGES.get(role, "web.register"))
 
 
 @bp.get("/login")
@@ -43,7 +48,7 @@ def login_submit() -> Any:
     login_user(user)
     audit.record(session, actor=user, action="user.signed_in", entity=user)
     session.commit()
-    return redirect(_safe_next(request.form.get("next")), code=303)
+    return redirect(_safe_next(request.form.get("next"), user.role), code=303)
 
 
 @bp.post("/logout")

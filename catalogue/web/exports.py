@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, abort, request
 
 from catalogue import exports, listing, registry, search
 from catalogue.web import _search_args, bp
 
 
 def _answer() -> tuple[listing.Answer, dict]:
+    """The results to export. A filter that cannot be applied refuses the export rather than
+    quietly exporting more than the user asked for."""
     args, errors = _search_args()
-    if errors:
-        args = {key: value for key, value in args.items() if key not in errors}
     args["page"], args["per_page"] = 1, exports.EXPORT_LIMIT
     try:
+        if errors:
+            raise ValueError("; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items()))
         answer = listing.query(args, per_page=exports.EXPORT_LIMIT)
-    except (search.QuerySyntaxError, listing.UnknownProfile):
-        answer = listing.query({"page": 1, "per_page": exports.EXPORT_LIMIT}, per_page=exports.EXPORT_LIMIT)
+    except (ValueError, search.QuerySyntaxError, listing.UnknownProfile) as exc:
+        abort(400, description=f"Nothing was exported, because a filter could not be applied: {exc} Correct the search and export again.")
     return answer, exports.describe_filters(args)
 
 

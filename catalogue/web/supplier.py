@@ -15,7 +15,7 @@ from flask_login import login_required
 from marshmallow import ValidationError
 from sqlmodel import select
 
-from catalogue import classification, db, evaluation, imports, permissions, products, registry, search
+from catalogue import classification, db, evaluation, imports, permissions, products, registry, review, search
 from catalogue.contract import ProductSnapshot
 from catalogue.models import Draft, Product, utcnow
 from catalogue.overall import band_for
@@ -219,3 +219,37 @@ def import_upload() -> Any:
         db.session().rollback()
         return render_template("import.html", report=None, error=str(exc)), exc.status
     return render_template("import.html", report=report, error=None)
+
+
+@bp.post("/supplier/products/<slug>/withdraw")
+@login_required
+def withdraw_entry(slug: str) -> Any:
+    user = _require_supplier()
+    session = db.session()
+    product = products.get_by_slug(session, slug)
+    if product is None or not permissions.can_edit(user, product):
+        abort(404)
+    reason = request.form.get("reason", "").strip()
+    if not reason:
+        flash("Nothing was withdrawn: say why the product leaves the register.")
+        return redirect(url_for("web.supplier_dashboard"), code=303)
+    try:
+        review.withdraw(session, actor=user, product=product, reason=reason[:2000])
+    except products.ProductProblem as exc:
+        flash(f"Nothing was withdrawn: {exc.message}")
+        return redirect(url_for("web.supplier_dashboard"), code=303)
+    session.commit()
+    search.current().catch_up(session)
+    flash(f"{product.latest_version.name} was withdrawn from the register. Its history is kept.")
+    return redirect(url_for("web.supplier_dashboard"), code=303)
+
+
+@bp.post("/supplier/drafts/<int(max=2147483647):draft_id>/discard")
+@login_required
+def discard_draft(draft_id: int) -> Any:
+    _require_supplier()
+    draft = _own_draft(draft_id)
+    db.session().delete(draft)
+    db.session().commit()
+    flash("Draft discarded.")
+    return redirect(url_for("web.supplier_dashboard"), code=303)

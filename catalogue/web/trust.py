@@ -156,3 +156,17 @@ def _differing_criteria(columns: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 row["outcomes"][index] = criterion["outcome"]
     return [row for row in outcomes.values() if len(set(row["outcomes"])) > 1]
 
+
+
+@bp.post("/trust/authorisations/<int(max=2147483647):authorisation_id>/revoke")
+@login_required
+def revoke_authorisation(authorisation_id: int) -> Any:
+    user = _trust_user()
+    session = db.session()
+    record = session.get(Authorisation, authorisation_id)
+    if record is None or record.trust_id != user.organisation_id or record.revoked_at is not None:
+        abort(404)
+    assurance.revoke(session, user=user, record=record)
+    session.commit()
+    flash("The tool is no longer authorised for your trust.")
+    return redirect(url_for("web.trust_dashboard"), code=303)
