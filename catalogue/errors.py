@@ -71,6 +71,8 @@ def handle_http_exception(exc: HTTPException) -> Any:
     elif data.get("message"):
         message = data["message"]  # flask_smorest.abort(status, message=..., errors={field: [...]})
         errors = data.get("errors") or {}
+    elif status == 429:
+        message = f"{ADVICE[429]} (Limit: {exc.description}.)"
     elif status not in ADVICE or exc.description != type(exc).description:
         message = exc.description  # abort(status, description="what to do") from our own code
     # Keep headers that tell the client how to recover (Allow on 405, WWW-Authenticate

@@ -811,7 +811,7 @@ def _row_errors(flat: dict[str, list[str]], fmt: str, entry: dict[str, Any]) -> 
             else:
                 shown, fix = (name if fmt == "csv" else path), _fix(name, fmt)
             problem = message
-            if message == "Missing data for required field.":
+            if message.startswith("This is required"):  # the schemas' "required" messages
                 problem = "This cell is empty." if fmt == "csv" else "This field is missing."
             elif message == "Unknown field.":
                 problem, fix = "This is not a field of a product entry.", "Remove it, or correct its name (docs/import-format.md lists the fields)."
