@@ -138,7 +138,7 @@ class SearchEngine:
                 ix = self.store.open()
                 self._directory = self.store.current_dir()
                 self._segment_caches.clear()
-                self._view = self._build(ix.searcher())
+                self._replace_view(self._build(ix.searcher()))
                 self._parser = MultifieldParser(list(TEXT_BOOSTS), ix.schema, fieldboosts=TEXT_BOOSTS, group=AndGroup)
                 # Field names and wildcards in the search box would expose internals
                 # and can be very slow; plain words and "phrases" are enough here.
@@ -146,10 +146,16 @@ class SearchEngine:
                 self._parser.remove_plugin_class(WildcardPlugin)
             elif not self._view.searcher.up_to_date():
                 # A fresh searcher, not refresh(): refresh() may reuse segment readers
-                # whose deletion sets predate the new generation. The old searcher is
-                # not closed here: a request on another thread may still be using it.
-                self._view = self._build(self.store.open().searcher())
+                # whose deletion sets predate the new generation.
+                self._replace_view(self._build(self.store.open().searcher()))
             return self._view
+
+    def _replace_view(self, view: _View) -> None:
+        # Searches hold the lock for all their whoosh work, so nothing is still
+        # reading the old searcher: close it and its files now.
+        old, self._view = self._view, view
+        if old is not None:
+            old.searcher.close()
 
     def _build(self, searcher: Searcher) -> _View:
         caches, deleted, keep = [], [], {}
@@ -204,10 +210,14 @@ class SearchEngine:
             ) from exc
 
     def search(self, params: SearchParams) -> SearchResults:
-        view = self.view()
+        # One search at a time per process (gunicorn's sync workers are single-threaded
+        # anyway): the view's searcher may be replaced and closed between searches.
         with self._lock:
-            query = self.parse(params.q) if params.q.strip() else None
-            text = self._text_mask(view, query) if query is not None else None
+            return self._search(self.view(), params)
+
+    def _search(self, view: _View, params: SearchParams) -> SearchResults:
+        query = self.parse(params.q) if params.q.strip() else None
+        text = self._text_mask(view, query) if query is not None else None
         base = view.live if text is None else view.live & text
         for key, minimum in params.min_scores.items():
             if key not in view.scores:
@@ -227,9 +237,8 @@ class SearchEngine:
         positions = np.flatnonzero(np.unpackbits(result, count=view.size))
         sort = params.sort or ("relevance" if query is not None else "overall")
         start = (params.page - 1) * params.per_page
-        with self._lock:
-            page = self._order(view, positions, sort, query, start + params.per_page)[start:]
-            items = [json.loads(view.searcher.stored_fields(int(d))["card"]) for d in page]
+        page = self._order(view, positions, sort, query, start + params.per_page)[start:]
+        items = [json.loads(view.searcher.stored_fields(int(d))["card"]) for d in page]
         return SearchResults(items, total, counts, params.page, params.per_page, sort, self._histogram(view, positions))
 
     def _histogram(self, view: _View, positions: np.ndarray) -> list[int]:
