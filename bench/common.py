@@ -244,9 +244,9 @@ def build_replicated(n: int, source: int) -> Path:
     The index and the mirror hold ``n / source`` copies of every card of the
     generated build of ``source`` products, each copy with its own product id
     and slug (same text, facets and scores, so hit counts scale by the factor).
-    The index is written by whoosh exactly as ``index.rebuild`` writes it (same
-    schema, ``document()`` and writer settings); the register app uses the
-    source build's database, which searches never read. Cached in
+    The index is written with the index module's own schema and ``document()``,
+    by one whoosh writer (a single segment); the register app uses the source
+    build's database, which searches never read. Cached in
     ``/tmp/catalogue-bench/<n>-from-<source>/``.
     """
     import dataclasses

@@ -125,7 +125,10 @@ def changes_between(seen: dict[str, Any], now: dict[str, Any]) -> list[dict[str,
 
 def raise_alerts(session: Session, product: Product, version: ProductVersion) -> list[Alert]:
     """Compare each active authorisation with a newly published version; alert where it matters."""
-    records = list(session.exec(select(Authorisation).where(Authorisation.product_id == product.id, Authorisation.revoked_at.is_(None))))
+    # No flush for this lookup: authorisations are never pending in the session, and
+    # flushing a product just created cost bulk imports ~17% (bench/).
+    with session.no_autoflush:
+        records = list(session.exec(select(Authorisation).where(Authorisation.product_id == product.id, Authorisation.revoked_at.is_(None))))
     if not records:
         return []
     session.flush()  # the new version's evaluations must be visible to the comparison
