@@ -155,6 +155,8 @@ def demo(ctx: click.Context) -> None:
         ctx.invoke(init_db)
         ctx.invoke(seed, directory=SEED_DIR)
     click.echo("Serving the demo register on http://127.0.0.1:5000 — press Ctrl+C to stop.")
+    click.echo("To sign in as a supplier, reviewer or trust, create an account in another terminal, e.g. "
+               "`.venv/bin/catalogue users create --email you@example.org --role reviewer` (see the README's 'Who does what').")
     ctx.invoke(run_command, host="127.0.0.1", port=5000, reload=False, debugger=False, with_threads=True)
 
 

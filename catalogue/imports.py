@@ -117,7 +117,8 @@ class ImportFileError(Exception):
         self.errors = errors or {}
 
     def __str__(self) -> str:
-        details = " ".join(msg for msgs in self.errors.values() for msg in msgs)
+        # Name the column or field each problem is about: the page shows only this text.
+        details = " ".join(f"{name}: {msg}" if name != "file" else msg for name, msgs in self.errors.items() for msg in msgs)
         return f"{self.message} {details}".strip()
 
 
