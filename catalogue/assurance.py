@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from catalogue import audit, changelog, evaluation, registry, vocab
+from catalogue import audit, changelog, evaluation, permissions, registry, vocab
 from catalogue.models import Alert, Authorisation, Evaluation, Product, ProductVersion, User, Verification, utcnow
 from catalogue.problems import ProductProblem
 
@@ -152,7 +152,7 @@ def acknowledge(session: Session, *, user: User, alert: Alert) -> None:
 def verify(session: Session, *, user: User, version: ProductVersion, evaluator_id: str, criterion_id: str,
            note: str, evidence_url: str) -> Verification:
     """An evaluator confirms the evidence for one criterion; its result shows as verified from now on."""
-    if user.role not in ("evaluator", "admin"):
+    if not permissions.can_verify_evidence(user):
         raise ProductProblem(403, "Only evaluators verify evidence.")
     latest = {row.evaluator_id: row for row in evaluation.latest_evaluations(session, version)}
     row: Evaluation | None = latest.get(evaluator_id)

@@ -42,3 +42,11 @@ def can_create_products(user: User | None) -> bool:
 def can_review(user: User | None) -> bool:
     """Moderate entries: override classifications, see the review queue."""
     return user is not None and user.is_active and user.role in {"reviewer", "admin"}
+
+
+def can_manage_users(user: User | None) -> bool:
+    return user is not None and user.is_active and user.role == "admin"
+
+
+def can_verify_evidence(user: User | None) -> bool:
+    return user is not None and user.is_active and user.role in {"evaluator", "admin"}

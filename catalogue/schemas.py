@@ -673,3 +673,19 @@ class VerificationRequestSchema(Schema):
 class CompareArgsSchema(Schema):
     product = fields.List(fields.String(validate=validate.Length(min=1, max=140)), required=True,
                           validate=validate.Length(min=2, max=4, error="Compare between 2 and 4 products."))
+
+
+class UserRequestSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    role = choice(vocab.ROLES, required=True)
+    organisation = Text(load_default=None, max_length=120, metadata={"description": "Needed for supplier, association and trust accounts."})
+    password = fields.String(load_default=None, load_only=True, validate=validate.Length(min=12, max=200),
+                             metadata={"description": "For signing in to the pages; leave out for an API-only account."})
+
+
+class UserSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    role = fields.String()
+    organisation = fields.String(allow_none=True)
+    created_at = fields.DateTime()

@@ -80,6 +80,22 @@ def test_withdraw_a_product(client, world, auth, role, expected):
     check(response, expected)
 
 
+VERIFY = dict(zip(ROLES, (401, 403, 404, 403, 404, 201, 403, 404, 201)))
+MANAGE_USERS = dict(zip(ROLES, (401, 403, 403, 403, 403, 403, 403, 403, 201)))
+
+
+@pytest.mark.parametrize(("role", "expected"), VERIFY.items())
+def test_verify_evidence(client, world, auth, role, expected):
+    body = {"evaluator": "safeguarding", "criterion": "SG17", "note": "Checked.", "evidence_url": "https://evidence.example/sg17"}
+    check(client.post(f"{URL}/{world[0]}/verifications", json=body, headers=headers(world, role, auth)), expected)
+
+
+@pytest.mark.parametrize(("role", "expected"), MANAGE_USERS.items())
+def test_manage_users(client, world, auth, role, expected):
+    body = {"email": f"new-{role}@register.example", "role": "reviewer"}
+    check(client.post("/api/v1/users", json=body, headers=headers(world, role, auth)), expected)
+
+
 @pytest.mark.parametrize("role", ROLES[1:])
 def test_refused_writes_change_nothing(client, world, auth, role):
     slug, tokens = world
@@ -120,3 +136,16 @@ def test_page_permissions(app, client, session, path, role):
             session.commit()
         assert client.post("/login", data={"email": f"{role}@pages.example", "password": "correct horse battery staple"}).status_code == 303
     assert client.get(path).status_code == PAGES[path][role]
+
+
+def test_an_administrator_creates_accounts_with_clear_errors(client, world, auth):
+    admin = auth(world[1]["admin"])
+    created = client.post("/api/v1/users", json={"email": "dpo@riverside.example", "role": "trust", "organisation": "Riverside Trust",
+                                                  "password": "correct horse battery staple"}, headers=admin)
+    assert created.status_code == 201 and created.json["organisation"] == "Riverside Trust" and "password" not in created.json
+    again = client.post("/api/v1/users", json={"email": "dpo@riverside.example", "role": "trust", "organisation": "Riverside Trust"}, headers=admin)
+    assert again.status_code == 409
+    no_org = client.post("/api/v1/users", json={"email": "x@y.example", "role": "supplier"}, headers=admin)
+    assert no_org.status_code == 422 and "organisation" in no_org.json["errors"]
+    unknown_org = client.post("/api/v1/users", json={"email": "x@y.example", "role": "trust", "organisation": "Nowhere"}, headers=admin)
+    assert unknown_org.status_code == 422

@@ -27,7 +27,7 @@ class RegisterApi(Api):
 
 
 def init_app(app: Flask) -> None:
-    from catalogue.api import classifications, evaluators, imports, products, profiles, review, tokens, trust
+    from catalogue.api import classifications, evaluators, imports, products, profiles, review, tokens, trust, users
     from catalogue.security import limiter
     from catalogue.api.auth import current_user
 
@@ -49,7 +49,7 @@ def init_app(app: Flask) -> None:
     )
     api = RegisterApi(app)
     write_limit = limiter.limit(lambda: current_app.config["WRITE_RATE_LIMIT"], methods=["POST", "PATCH", "PUT", "DELETE"])
-    for module in (products, evaluators, classifications, profiles, review, tokens, imports, trust):
+    for module in (products, evaluators, classifications, profiles, review, tokens, imports, trust, users):
         # Blueprints are module-level objects shared by every app made in this
         # process (tests make many): limit each once, or each write counts twice.
         if module.blp.name not in _WRITE_LIMITED:
