@@ -155,11 +155,15 @@ def catch_up(session: Session, registry: Registry, store: IndexStore, *, wait: f
         except LockError:
             return applied
         try:
-            # Re-read under the lock: another writer may have applied some meanwhile.
+            # Re-read under the lock: another writer may have applied them meanwhile.
             entries = changelog.pending(session, applied_id(ix))
+            if not entries:
+                # Nothing left: committing anyway would start a new index generation
+                # and make every worker rebuild its caches for nothing.
+                writer.cancel()
+                return applied
             _apply(writer, session, registry, {product_id for _, product_id in entries})
-            if entries:
-                writer.update_document(key=LOG_KEY, pid=MARKER_PID, applied=entries[-1][0])
+            writer.update_document(key=LOG_KEY, pid=MARKER_PID, applied=entries[-1][0])
             writer.commit()
         except BaseException:
             writer.cancel()
