@@ -1,4 +1,4 @@
-"""Answering searches: whoosh finds the text matches; cached bit masks do the facets, filters and counts.
+"""Answering searches: numpy over cached postings for the text, cached bit masks for facets, filters and counts.
 
 whoosh computing facet counts per query is far too slow at 100k products, so
 each worker keeps, per index *segment*, a boolean mask per facet value and an
@@ -6,7 +6,7 @@ array per score, read from the segment's postings and columns. Segments never
 change once written, so when the index moves to a new generation only new
 segments are read; the per-generation global masks are concatenations of the
 segment arrays, packed into bits. A query is then a few AND operations and a
-popcount per facet value.
+popcount per facet value. Text matching and ranking is ``text.TextMatcher``.
 """
 
 from __future__ import annotations
@@ -24,12 +24,16 @@ from whoosh.searching import Searcher
 
 from catalogue.search.documents import FACET_NAMES, KEYWORD_FIELDS
 from catalogue.search.index import NO_SCORE, TEXT_BOOSTS, IndexStore, score_field
+from catalogue.search.text import Matches, PostingsCache, Segment, TextMatcher, field_lengths
 
 # In memory, "no score" is -1 so that any minimum-score filter excludes it.
 UNSCORED = -1
 
 MAX_QUERY_LENGTH = 500
 SORTS_FIXED = ("relevance", "overall", "name", "updated")
+# Postings of recently searched terms kept per worker (measured: ~40 MB covers the
+# benchmark's whole query mix at 100k products).
+POSTINGS_CACHE_BYTES = 96 * 2**20
 
 
 class QuerySyntaxError(ValueError):
@@ -75,6 +79,7 @@ class _SegmentCache:
     updated: np.ndarray
     age_min: np.ndarray
     age_max: np.ndarray
+    lengths: dict[str, np.ndarray]  # text field -> each document's length, for BM25
     names: list[str] | None = None
 
 
@@ -102,6 +107,7 @@ class _View:
         self.age_min = np.concatenate([c.age_min for c in caches]) if caches else np.zeros(0, np.int16)
         self.age_max = np.concatenate([c.age_max for c in caches]) if caches else np.zeros(0, np.int16)
         self._name_rank: np.ndarray | None = None
+        self.segments = [Segment(reader, offset, cache.lengths) for (reader, offset), cache in zip(_leaves(searcher), caches)]
 
     def name_rank(self, reader_names: list[list[str]]) -> np.ndarray:
         if self._name_rank is None:
@@ -128,6 +134,7 @@ class SearchEngine:
         self._view: _View | None = None
         self._directory = None
         self._parser = None
+        self._postings = PostingsCache(POSTINGS_CACHE_BYTES)
 
     # --- keeping current -------------------------------------------------------
 
@@ -139,11 +146,7 @@ class SearchEngine:
                 self._directory = self.store.current_dir()
                 self._segment_caches.clear()
                 self._replace_view(self._build(ix.searcher()))
-                self._parser = MultifieldParser(list(TEXT_BOOSTS), ix.schema, fieldboosts=TEXT_BOOSTS, group=AndGroup)
-                # Field names and wildcards in the search box would expose internals
-                # and can be very slow; plain words and "phrases" are enough here.
-                self._parser.remove_plugin_class(FieldsPlugin)
-                self._parser.remove_plugin_class(WildcardPlugin)
+                self._parser = make_parser(ix.schema)
             elif not self._view.searcher.up_to_date():
                 # A fresh searcher, not refresh(): refresh() may reuse segment readers
                 # whose deletion sets predate the new generation.
@@ -166,6 +169,7 @@ class SearchEngine:
             caches.append(cache)
             deleted.append(np.fromiter(reader.segment().deleted_docs(), dtype=np.int64) if reader.has_deletions() else np.zeros(0, np.int64))
         self._segment_caches = keep
+        self._postings.forget_segments_except(set(keep))
         return _View(searcher, caches, deleted, self.score_keys)
 
     def _read_segment(self, reader: Any) -> _SegmentCache:
@@ -186,7 +190,8 @@ class SearchEngine:
             scores[key] = values
         updated = np.fromiter(reader.column_reader("updated"), dtype=np.int64, count=size)
         ages = {name: np.fromiter(reader.column_reader(name), dtype=np.int16, count=size) for name in ("age_min", "age_max")}
-        return _SegmentCache(pid=pid, masks=masks, scores=scores, updated=updated, **ages)
+        lengths = {name: field_lengths(reader, name) for name in TEXT_BOOSTS}
+        return _SegmentCache(pid=pid, masks=masks, scores=scores, updated=updated, lengths=lengths, **ages)
 
     def _names(self, view: _View) -> list[list[str]]:
         names = []
@@ -217,8 +222,8 @@ class SearchEngine:
 
     def _search(self, view: _View, params: SearchParams) -> SearchResults:
         query = self.parse(params.q) if params.q.strip() else None
-        text = self._text_mask(view, query) if query is not None else None
-        base = view.live if text is None else view.live & text
+        matches = TextMatcher(view.searcher, view.segments, view.size, self._postings).match(query) if query is not None else None
+        base = view.live if matches is None else view.live & np.packbits(matches.hits)
         for key, minimum in params.min_scores.items():
             if key not in view.scores:
                 raise QuerySyntaxError(f"No installed evaluator is called {key!r}.")
@@ -237,7 +242,7 @@ class SearchEngine:
         positions = np.flatnonzero(np.unpackbits(result, count=view.size))
         sort = params.sort or ("relevance" if query is not None else "overall")
         start = (params.page - 1) * params.per_page
-        page = self._order(view, positions, sort, query, start + params.per_page)[start:]
+        page = self._order(view, positions, sort, matches, start + params.per_page)[start:]
         items = [json.loads(view.searcher.stored_fields(int(d))["card"]) for d in page]
         return SearchResults(items, total, counts, params.page, params.per_page, sort, self._histogram(view, positions))
 
@@ -246,12 +251,6 @@ class SearchEngine:
         scores = view.scores["overall"][positions] if "overall" in view.scores else np.zeros(0, np.int16)
         scores = scores[scores >= 0]
         return np.bincount(np.minimum(scores // 10, 9), minlength=10).tolist()
-
-    def _text_mask(self, view: _View, query: Any) -> np.ndarray:
-        mask = np.zeros(view.size, bool)
-        hits = np.fromiter(view.searcher.docs_for_query(query), dtype=np.int64)
-        mask[hits] = True
-        return np.packbits(mask)
 
     def _any_of(self, view: _View, facet: str, values: Sequence[str]) -> np.ndarray:
         mask = np.zeros_like(view.live)
@@ -283,11 +282,16 @@ class SearchEngine:
             counts[facet][value] = _count(others_cache[facet] & mask)
         return counts
 
-    def _order(self, view: _View, positions: np.ndarray, sort: str, query: Any, needed: int) -> list[int]:
-        if sort == "relevance" and query is not None:
-            allowed = set(positions.tolist())
-            hits = view.searcher.search(query, limit=max(needed, 1), filter=allowed, terms=False)
-            return [hit.docnum for hit in hits]
+    def _order(self, view: _View, positions: np.ndarray, sort: str, matches: Matches | None, needed: int) -> list[int]:
+        if sort == "relevance" and matches is not None:
+            scores = matches.scores[positions]
+            if len(positions) > needed > 0:
+                # Only the best `needed` (and anything tied with the last) need sorting.
+                cutoff = np.partition(scores, len(scores) - needed)[len(scores) - needed]
+                keep = scores >= cutoff
+                positions, scores = positions[keep], scores[keep]
+            # Best first; ties in index order, as whoosh ranks them.
+            return positions[np.lexsort((positions, -scores))[:needed]].tolist()
         if sort in ("relevance", "name"):
             keys = (view.name_rank(self._names(view))[positions],)
         elif sort == "updated":
@@ -300,6 +304,16 @@ class SearchEngine:
             keys = (view.name_rank(self._names(view))[positions], -view.scores[key][positions].astype(np.int32))
         order = np.lexsort(keys) if len(positions) else np.zeros(0, np.int64)
         return positions[order[:needed]].tolist()
+
+
+def make_parser(schema: Any) -> MultifieldParser:
+    """The search box's parser: every word must match, in any text field, with the field boosts."""
+    parser = MultifieldParser(list(TEXT_BOOSTS), schema, fieldboosts=TEXT_BOOSTS, group=AndGroup)
+    # Field names and wildcards in the search box would expose internals and can be
+    # very slow; plain words, "phrases" and AND/OR/NOT are enough here.
+    parser.remove_plugin_class(FieldsPlugin)
+    parser.remove_plugin_class(WildcardPlugin)
+    return parser
 
 
 def _leaves(searcher: Searcher) -> list[tuple[Any, int]]:
