@@ -7,7 +7,9 @@ deleted documents; random queries in the search box's syntax are answered by
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -144,3 +146,18 @@ def test_the_cache_stays_within_its_budget(searcher):
     for w in WORDS:
         matcher.match(make_parser(searcher.schema).parse(w))
     assert matcher.cache.nbytes <= 4096 or len(matcher.cache._entries) == 1
+
+
+def test_the_fast_indexing_analyzer_gives_the_standard_tokens():
+    from catalogue.search.analysis import RegisterAnalyzer
+
+    analyzer = RegisterAnalyzer()
+    seed = json.loads((Path(__file__).parents[1] / "seed" / "products.json").read_text())
+    samples = [entry[field] for entry in seed for field in index.TEXT_BOOSTS if field in entry]
+    assert len(samples) > 200
+    samples += ["The AI and a i18n-ready U.S. tool's 3.5 plans", "İstanbul ÆSIR straße Ωmega", "", "  a an the  ", "x" * 300]
+    for text in samples:
+        for start in (0, 5):
+            fast = [(t.text, t.pos) for t in analyzer(text, positions=True, mode="index", start_pos=start)]
+            standard = [(t.text, t.pos) for t in analyzer.standard(text, positions=True, mode="index", start_pos=start) if not t.stopped]
+            assert fast == standard, text

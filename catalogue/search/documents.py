@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from catalogue import vocab
 from catalogue.evaluation import overall_quality, snapshot_of
-from catalogue.models import Classification, Evaluation, Organisation, Product, ProductVersion
+from catalogue.models import Classification, Evaluation, Organisation, Product, ProductVersion, Verification
 from catalogue.registry import Registry
 
 @dataclass(frozen=True)
@@ -61,16 +62,22 @@ class Card:
     scores: dict[str, int]  # "overall" and each evaluator id -> 0–100 (absent when unscored)
 
 
-def assurance_of(evaluations: Iterable[Evaluation]) -> str:
-    """``verified`` when an evaluator has checked every red-line and high-weight criterion."""
+def assurance_of(registry: Registry, evaluations: Iterable[Evaluation], verified: set[tuple[str, str]]) -> str:
+    """``verified`` when an evaluator has verified every red-line and high-weight criterion.
+
+    A complete evaluation covers each of its evaluator's criteria (the core checks
+    that), so the criteria come from the installed evaluators and the verified
+    ones from ``Verification`` rows: far cheaper than reading each evaluation's
+    criteria JSON, which was most of a full reindex.
+    """
     important = [
-        criterion
+        (evaluation.evaluator_id, criterion.id)
         for evaluation in evaluations
         if evaluation.status == "complete"
-        for criterion in evaluation.criteria
-        if criterion.get("red_line") or criterion.get("weight", 0) >= HIGH_WEIGHT
+        for criterion in registry.evaluators[evaluation.evaluator_id].criteria
+        if criterion.red_line or criterion.weight >= HIGH_WEIGHT
     ]
-    return "verified" if important and all(c.get("assurance") == "verified" for c in important) else "declared"
+    return "verified" if important and all(key in verified for key in important) else "declared"
 
 
 def public_product_ids(session: Session) -> list[int]:
@@ -94,12 +101,18 @@ def build_cards(session: Session, registry: Registry, product_ids: Iterable[int]
         for row in session.exec(select(Classification).where(Classification.version_id.in_(version_ids)).order_by(Classification.id)):
             classifications[row.version_id] = row  # the latest wins
         evaluations: dict[int, dict[str, Evaluation]] = {}
-        for row in session.exec(select(Evaluation).where(Evaluation.version_id.in_(version_ids)).order_by(Evaluation.id)):
+        latest = select(Evaluation).where(Evaluation.version_id.in_(version_ids)).order_by(Evaluation.id).options(defer(Evaluation.criteria))
+        for row in session.exec(latest):
             evaluations.setdefault(row.version_id, {})[row.evaluator_id] = row
+        verified: dict[int, set[tuple[str, str]]] = {}
+        for version_id, evaluator_id, criterion_id in session.exec(
+            select(Verification.version_id, Verification.evaluator_id, Verification.criterion_id).where(Verification.version_id.in_(version_ids))
+        ):
+            verified.setdefault(version_id, set()).add((evaluator_id, criterion_id))
         found = {}
         for product, version, supplier in rows:
             found[product.id] = _card(registry, product, version, supplier, classifications.get(version.id),
-                                      list(evaluations.get(version.id, {}).values()))
+                                      list(evaluations.get(version.id, {}).values()), verified.get(version.id, set()))
         for product_id in chunk:
             yield product_id, found.get(product_id)
 
@@ -111,6 +124,7 @@ def _card(
     supplier: Organisation,
     classification: Classification | None,
     evaluations: list[Evaluation],
+    verified: set[tuple[str, str]],
 ) -> Card:
     installed = [e for e in evaluations if e.evaluator_id in registry.evaluators]
     overall = overall_quality(registry, snapshot_of(version), installed)
@@ -126,7 +140,7 @@ def _card(
         "intended_users": tuple(version.intended_users),
         "pupil_interaction": (version.pupil_interaction,),
         "pricing": (version.pricing,),
-        "assurance": (assurance_of(installed),),
+        "assurance": (assurance_of(registry, installed, verified),),
         "storage_region": (_known(region, vocab.STORAGE_REGIONS),),
         "red_lines": ("any" if overall.red_lines else "none",),
         "dpia": (_known(version.answers.get("dp_dpia"), vocab.DPIA_STATES),),

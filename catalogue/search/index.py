@@ -33,13 +33,12 @@ from typing import Any
 
 from sqlmodel import Session
 from whoosh import index as whoosh_index
-from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.lang import porter2
 
 from catalogue import changelog
 from catalogue.registry import Registry
+from catalogue.search.analysis import RegisterAnalyzer
 from catalogue.search.documents import KEYWORD_FIELDS, Card, build_cards, public_product_ids
 
 LOG_KEY = "__log__"
@@ -52,8 +51,7 @@ MARKER_PID = 0
 
 
 def make_schema() -> Schema:
-    # porter2 keeps "planning" and "plans" together; whoosh's default Porter stemmer does not.
-    analyzer = StemmingAnalyzer(stemfn=porter2.stem)
+    analyzer = RegisterAnalyzer()
     fields: dict[str, Any] = {
         "key": ID(unique=True),
         "pid": NUMERIC(int, bits=64, signed=False, sortable=True, default=MARKER_PID),
