@@ -94,10 +94,9 @@ def prepare(n: int) -> Path:
         db.upgrade(db.engine())
         service = search.current()
         current = service.store.current_dir()
-        wanted = set(make_schema().names())
-        have = set(whoosh_index.open_dir(str(current)).schema.names()) if current else set()
-        if have != wanted:
-            log(f"The cached index in {directory} was built by other code (fields differ): rebuilding it.")
+        have = _schema_shape(whoosh_index.open_dir(str(current)).schema) if current else None
+        if have != _schema_shape(make_schema()):
+            log(f"The cached index in {directory} was built by other code (its schema differs): rebuilding it.")
             from tqdm import tqdm
 
             with Session(db.engine()) as session:
@@ -105,6 +104,12 @@ def prepare(n: int) -> Path:
             (directory / "mirror.sqlite3").unlink(missing_ok=True)
     app.extensions["catalogue.engine"].dispose()
     return directory
+
+
+def _schema_shape(schema: Any) -> list[tuple[str, str]]:
+    """Field names and kinds, glob fields included (whoosh field objects do not compare columns by value)."""
+    return [(name, type(field).__name__) for name, field in schema.items()] + sorted(
+        (glob, type(field).__name__) for glob, (_pattern, field) in schema._dyn_fields.items())
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
@@ -268,7 +273,7 @@ def build_replicated(n: int, source: int) -> Path:
 
     from catalogue import changelog, registry
     from catalogue.search.documents import build_cards, public_product_ids
-    from catalogue.search.index import LOG_KEY, MARKER_PID, IndexStore, document, make_schema
+    from catalogue.search.index import LOG_KEY, MARKER_PID, WRITER_OPTIONS, IndexStore, document, make_schema
 
     from catalogue import create_app
 
@@ -284,7 +289,7 @@ def build_replicated(n: int, source: int) -> Path:
     store = IndexStore(directory / "index")
     target = store.new_dir()
     ix = whoosh_index.create_in(str(target), make_schema())
-    writer = ix.writer(limitmb=256)
+    writer = ix.writer(limitmb=256, **WRITER_OPTIONS)
     with tqdm(total=len(cards) * copies, desc=f"Indexing {copies} copies", unit="product", file=sys.stderr, disable=False) as bar:
         for copy in range(copies):
             for card in cards:

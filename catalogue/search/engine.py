@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,6 +136,15 @@ class SearchEngine:
         self._directory = None
         self._parser = None
         self._postings = PostingsCache(POSTINGS_CACHE_BYTES)
+        # The open searcher holds file handles: close it when the engine goes away
+        # (an app torn down in tests, say), not whenever the garbage collector gets to it.
+        self._open: dict[str, Searcher] = {}
+        weakref.finalize(self, _close_searcher, self._open)
+
+    def close(self) -> None:
+        with self._lock:
+            _close_searcher(self._open)
+            self._view = None
 
     # --- keeping current -------------------------------------------------------
 
@@ -156,9 +166,9 @@ class SearchEngine:
     def _replace_view(self, view: _View) -> None:
         # Searches hold the lock for all their whoosh work, so nothing is still
         # reading the old searcher: close it and its files now.
-        old, self._view = self._view, view
-        if old is not None:
-            old.searcher.close()
+        self._view = view
+        _close_searcher(self._open)
+        self._open["searcher"] = view.searcher
 
     def _build(self, searcher: Searcher) -> _View:
         caches, deleted, keep = [], [], {}
@@ -304,6 +314,12 @@ class SearchEngine:
             keys = (view.name_rank(self._names(view))[positions], -view.scores[key][positions].astype(np.int32))
         order = np.lexsort(keys) if len(positions) else np.zeros(0, np.int64)
         return positions[order[:needed]].tolist()
+
+
+def _close_searcher(holder: dict[str, Searcher]) -> None:
+    searcher = holder.pop("searcher", None)
+    if searcher is not None:
+        searcher.close()
 
 
 def make_parser(schema: Any) -> MultifieldParser:
