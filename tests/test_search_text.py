@@ -20,7 +20,8 @@ from whoosh import query as wq
 
 from catalogue.search import index
 from catalogue.search.engine import make_parser
-from catalogue.search.text import PostingsCache, Segment, TextMatcher, _read_blocks, _read_one_by_one, field_lengths
+from catalogue.search.arrays import _read_blocks, _read_one_by_one, field_lengths, numbers
+from catalogue.search.text import PostingsCache, Segment, TextMatcher
 
 WORDS = ["lesson", "planning", "plans", "reading", "phonics", "tutor", "marking", "feedback", "pupils", "teachers",
          "reports", "scheme", "work", "quiz", "maths", "writing", "speech", "parents", "data", "safe"]
@@ -138,6 +139,21 @@ def test_block_reader_equals_whooshs_public_matcher(searcher):
             assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1]) and fast[2] == slow[2]
             compared += len(fast[0])
     assert compared > 1000  # several blocks of 128 postings per term
+
+
+def test_number_columns_read_whole_equal_whooshs_values(tmp_path):
+    """Bare columns, NUMERIC columns and documents past a column's stored end (the default)."""
+    ix = whoosh_index.create_in(str(tmp_path), index.make_schema())
+    with ix.writer() as writer:
+        writer.add_document(key="1", pid=2**40 + 7, updated=1_700_000_000, age_min=5, age_max=11, score_overall=64)
+        writer.add_document(key="2", pid=3, age_max=18)  # no score: the column's default
+        writer.add_document(key="3")
+    with ix.searcher() as searcher:
+        (reader, _), = searcher.reader().leaf_readers()
+        for field, dtype in (("pid", np.int64), ("updated", np.int64), ("age_min", np.int16), ("age_max", np.int16),
+                             ("score_overall", np.int16)):
+            assert numbers(reader, field, dtype).tolist() == list(reader.column_reader(field)), field
+        assert numbers(reader, "score_overall", np.int16).tolist() == [64, index.NO_SCORE, index.NO_SCORE]
 
 
 def test_the_cache_stays_within_its_budget(searcher):

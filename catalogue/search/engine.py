@@ -25,7 +25,8 @@ from whoosh.searching import Searcher
 
 from catalogue.search.documents import FACET_NAMES, KEYWORD_FIELDS
 from catalogue.search.index import NO_SCORE, TEXT_BOOSTS, IndexStore, score_field
-from catalogue.search.text import Matches, PostingsCache, Segment, TextMatcher, field_lengths
+from catalogue.search.arrays import field_lengths, numbers, read_postings
+from catalogue.search.text import Matches, PostingsCache, Segment, TextMatcher
 
 # In memory, "no score" is -1 so that any minimum-score filter excludes it.
 UNSCORED = -1
@@ -184,24 +185,29 @@ class SearchEngine:
 
     def _read_segment(self, reader: Any) -> _SegmentCache:
         size = reader.doc_count_all()
-        pid = np.fromiter(reader.column_reader("pid"), dtype=np.int64, count=size)
         masks: dict[tuple[str, str], np.ndarray] = {}
         for facet in KEYWORD_FIELDS:
             if facet not in reader.indexed_field_names():
                 continue
             for term in reader.lexicon(facet):
+                value = term.decode("utf-8")
                 mask = np.zeros(size, bool)
-                mask[np.fromiter(reader.postings(facet, term).all_ids(), dtype=np.int64)] = True
-                masks[(facet, term.decode("utf-8"))] = mask
+                mask[read_postings(reader, facet, value, positions=False).docs] = True
+                masks[(facet, value)] = mask
         scores = {}
         for key in self.score_keys:
-            values = np.fromiter(reader.column_reader(score_field(key)), dtype=np.int16, count=size)
+            values = numbers(reader, score_field(key), np.int16)
             values[values == NO_SCORE] = UNSCORED
             scores[key] = values
-        updated = np.fromiter(reader.column_reader("updated"), dtype=np.int64, count=size)
-        ages = {name: np.fromiter(reader.column_reader(name), dtype=np.int16, count=size) for name in ("age_min", "age_max")}
-        lengths = {name: field_lengths(reader, name) for name in TEXT_BOOSTS}
-        return _SegmentCache(pid=pid, masks=masks, scores=scores, updated=updated, lengths=lengths, **ages)
+        return _SegmentCache(
+            pid=numbers(reader, "pid", np.int64),
+            masks=masks,
+            scores=scores,
+            updated=numbers(reader, "updated", np.int64),
+            age_min=numbers(reader, "age_min", np.int16),
+            age_max=numbers(reader, "age_max", np.int16),
+            lengths={name: field_lengths(reader, name) for name in TEXT_BOOSTS},
+        )
 
     def _names(self, view: _View) -> list[list[str]]:
         names = []

@@ -16,10 +16,6 @@ single pass that yields both the matching documents and their scores:
 Scores are whoosh's BM25F (same idf, field lengths, field and query boosts), so
 the ranking is the one whoosh would give. Query types this module does not know
 (ranges, ``*:*``) fall back to whoosh's matcher, still in one pass.
-
-whoosh keeps no public API for reading a block of postings at once, so
-``_read_blocks`` uses the W3 codec's block reader; ``_read_one_by_one`` is the
-public, slower path for any other matcher, and a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -30,36 +26,15 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching import WrappingMatcher
-from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length
+
+from catalogue.search.arrays import TermPostings, read_postings
 
 # whoosh's BM25F defaults, which the index's searchers also use.
 B = BM25F().B
 K1 = BM25F().K1
-# whoosh stores field lengths as one byte; this decodes them all at once.
-_LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 # Room for positions of one document's term, shifted per phrase word, in one int64 key.
 _POSITION_BITS = 32
-
-
-@dataclass
-class TermPostings:
-    """One term's postings in one segment."""
-
-    docs: np.ndarray  # int32, ascending segment-local document numbers
-    weights: np.ndarray  # float32: term frequency times the field boost
-    offsets: np.ndarray | None = None  # int64, len(docs) + 1: where each document's positions start in `positions`
-    positions: np.ndarray | None = None  # int32, ascending within each document
-
-    @property
-    def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.docs, self.weights, self.offsets, self.positions) if a is not None)
-
-
-EMPTY = TermPostings(np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(1, np.int64), np.zeros(0, np.int32))
 
 
 class PostingsCache:
@@ -94,71 +69,6 @@ class PostingsCache:
 
     def _drop(self, key: tuple[str, str, str]) -> None:
         self.nbytes -= self._entries.pop(key).nbytes
-
-
-def read_postings(reader: Any, field: str, text: str, *, positions: bool) -> TermPostings:
-    """A term's postings in one segment reader, deleted documents included (the caller masks them)."""
-    try:
-        matcher = reader.postings(field, text)
-    except TermNotFound:
-        return EMPTY
-    while isinstance(matcher, WrappingMatcher):  # the deletion filter: live documents are masked later
-        matcher = matcher.child
-    fmt = reader.schema[field].format
-    if isinstance(matcher, W3LeafMatcher):
-        docs, weights, values = _read_blocks(matcher, positions)
-    else:
-        docs, weights, values = _read_one_by_one(matcher, positions)
-    entry = TermPostings(docs, weights)
-    if positions:
-        decoded = [np.asarray(fmt.decode_positions(bytes(value)), dtype=np.int32) for value in values]
-        entry.offsets = np.zeros(len(decoded) + 1, np.int64)
-        np.cumsum([len(p) for p in decoded], out=entry.offsets[1:])
-        entry.positions = np.concatenate(decoded) if decoded else np.zeros(0, np.int32)
-    return entry
-
-
-def _read_blocks(matcher: W3LeafMatcher, positions: bool) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
-    ids, weights, values = [], [], []
-    while matcher.is_active():
-        matcher._read_data()  # (delta-coded ids, weights, values) of the current block
-        block_ids, block_weights, block_values = matcher._data
-        count = matcher._blocklength
-        ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)))
-        if block_weights is None:
-            weights.append(np.ones(count, np.float32))
-        elif isinstance(block_weights, float):
-            weights.append(np.full(count, block_weights, np.float32))
-        else:
-            weights.append(np.asarray(block_weights, dtype=np.float32))
-        if positions:
-            values.extend(block_values)
-        matcher._next_block()
-    if not ids:
-        return EMPTY.docs, EMPTY.weights, []
-    return np.concatenate(ids).astype(np.int32), np.concatenate(weights), values
-
-
-def _read_one_by_one(matcher: Any, positions: bool) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
-    ids, weights, values = [], [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        if positions:
-            values.append(matcher.value())
-        matcher.next()
-    return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32), values
-
-
-def field_lengths(reader: Any, field: str) -> np.ndarray:
-    """Each document's length in ``field`` (as whoosh's scorer sees it), for one segment."""
-    size = reader.doc_count_all()
-    perdoc = reader._perdoc
-    name = _lenfield(field)
-    if not perdoc.has_column(name):
-        return np.zeros(size, np.float32)
-    column = perdoc.column_reader(name, LENGTHS_COLUMN)
-    return _LENGTH_OF_BYTE[np.frombuffer(column.load().tobytes(), dtype=np.uint8, count=size)]
 
 
 @dataclass
