@@ -177,3 +177,10 @@ def test_the_fast_indexing_analyzer_gives_the_standard_tokens():
             fast = [(t.text, t.pos) for t in analyzer(text, positions=True, mode="index", start_pos=start)]
             standard = [(t.text, t.pos) for t in analyzer.standard(text, positions=True, mode="index", start_pos=start) if not t.stopped]
             assert fast == standard, text
+
+
+def test_field_lengths_read_whole_equal_whooshs(searcher):
+    for reader, _offset in searcher.reader().leaf_readers():
+        for field in index.TEXT_BOOSTS:
+            expected = [reader.doc_field_length(docnum, field) or 0 for docnum in range(reader.doc_count_all())]
+            assert field_lengths(reader, field).tolist() == expected, field

@@ -103,8 +103,7 @@ def field_lengths(reader: Any, field: str) -> np.ndarray:
     name = _lenfield(field)
     if not perdoc.has_column(name):
         return np.zeros(size, np.float32)
-    column = perdoc.column_reader(name, LENGTHS_COLUMN)
-    return _LENGTH_OF_BYTE[np.frombuffer(column.load().tobytes(), dtype=np.uint8, count=size)]
+    return _LENGTH_OF_BYTE[_numeric_column(perdoc.column_reader(name, LENGTHS_COLUMN), size)]
 
 
 def numbers(reader: Any, field: str, dtype: Any) -> np.ndarray:
