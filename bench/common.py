@@ -44,9 +44,7 @@ def bench_dir(n: int) -> Path:
 
 
 def app_settings(directory: Path) -> dict[str, Any]:
-    """The register's settings for a benchmark directory (a replicated data set names its own in settings.json)."""
-    if (directory / "settings.json").exists():
-        return json.loads((directory / "settings.json").read_text())
+    """The register's settings for a benchmark directory."""
     return {
         "DATABASE_URL": f"sqlite:///{directory / 'catalogue.sqlite3'}",
         "INDEX_DIR": str(directory / "index"),
@@ -135,18 +133,11 @@ def machine() -> dict[str, Any]:
 # --- the SQLite mirror ---------------------------------------------------------------------------
 
 
-def dataset(n: int, replicate_from: int | None = None) -> Path:
-    """The directory whose data the search and HTTP benchmarks use, built if missing.
-
-    ``replicate_from=None``: the generated build of ``n`` products (load.py).
-    ``replicate_from=M``: a stand-in for ``n`` products made of ``n / M`` copies of
-    the generated build of M products (see ``build_replicated``).
-    """
-    if replicate_from is None:
-        directory = prepare(n)
-        build_mirror(directory)
-        return directory
-    return build_replicated(n, replicate_from)
+def dataset(n: int) -> Path:
+    """The generated build of ``n`` products (load.py) and its mirror, brought up to date or built if missing."""
+    directory = prepare(n)
+    build_mirror(directory)
+    return directory
 
 
 def build_mirror(directory: Path, *, force: bool = False) -> Path:
@@ -243,110 +234,8 @@ def build_mirror(directory: Path, *, force: bool = False) -> Path:
     return path
 
 
-def build_replicated(n: int, source: int) -> Path:
-    """A stand-in for ``n`` products when loading them through the logic layer would take too long.
-
-    The index and the mirror hold ``n / source`` copies of every card of the
-    generated build of ``source`` products, each copy with its own product id
-    and slug (same text, facets and scores, so hit counts scale by the factor).
-    The index is written with the index module's own schema and ``document()``,
-    by one whoosh writer (a single segment); the register app uses the source
-    build's database, which searches never read. Cached in
-    ``/tmp/catalogue-bench/<n>-from-<source>/``.
-    """
-    import dataclasses
-
-    directory = BENCH_ROOT / f"{n}-from-{source}"
-    if (directory / "replicated.json").exists():
-        return directory
-    source_dir = prepare(source)
-    build_mirror(source_dir)
-    copies = n // source
-    remove_tree(directory)
-    directory.mkdir(parents=True)
-    settings = app_settings(source_dir) | {"INDEX_DIR": str(directory / "index")}
-    started = time.perf_counter()
-
-    from sqlmodel import Session
-    from tqdm import tqdm
-    from whoosh import index as whoosh_index
-
-    from catalogue import changelog, registry
-    from catalogue.search.documents import build_cards, public_product_ids
-    from catalogue.search.index import LOG_KEY, MARKER_PID, WRITER_OPTIONS, IndexStore, document, make_schema
-
-    from catalogue import create_app
-
-    app = create_app(settings, instance_path=str(directory / "instance"))
-    with app.app_context(), Session(app.extensions["catalogue.engine"]) as session:
-        installed = registry.current()
-        ids = public_product_ids(session)
-        cards = [card for _, card in tqdm(build_cards(session, installed, ids), total=len(ids), desc="Reading cards",
-                                          file=sys.stderr, disable=False) if card is not None]
-        position = changelog.last_id(session)
-    app.extensions["catalogue.engine"].dispose()
-    offset = max(card.product_id for card in cards) + 1
-    store = IndexStore(directory / "index")
-    target = store.new_dir()
-    ix = whoosh_index.create_in(str(target), make_schema())
-    writer = ix.writer(limitmb=256, **WRITER_OPTIONS)
-    with tqdm(total=len(cards) * copies, desc=f"Indexing {copies} copies", unit="product", file=sys.stderr, disable=False) as bar:
-        for copy in range(copies):
-            for card in cards:
-                product_id = card.product_id + copy * offset
-                data = card.data | {"product_id": product_id, "slug": f"{card.data['slug']}-{copy}" if copy else card.data["slug"]}
-                writer.add_document(**document(dataclasses.replace(card, product_id=product_id, data=data)))
-                bar.update(1)
-    writer.add_document(key=LOG_KEY, pid=MARKER_PID, applied=position)
-    commit_started = time.perf_counter()
-    writer.commit()
-    log(f"Index commit (final merge) took {time.perf_counter() - commit_started:.1f} s.")
-    store.swap(target)
-    index_seconds = time.perf_counter() - started
-
-    # The mirror: the source mirror's rows, copied with the same id offsets, and a fresh FTS5 table.
-    path = directory / "mirror.sqlite3"
-    scratch = path.with_suffix(".partial")
-    scratch.unlink(missing_ok=True)
-    shutil.copyfile(source_dir / "mirror.sqlite3", scratch)
-    db = sqlite3.connect(scratch)
-    db.execute("PRAGMA journal_mode=OFF")
-    db.execute("PRAGMA synchronous=OFF")
-    db.execute("INSERT INTO products_fts (products_fts) VALUES ('delete-all')")
-    product_columns = [row[1] for row in db.execute("PRAGMA table_info(products)")]
-    fact_columns = [row[1] for row in db.execute("PRAGMA table_info(facts)")]
-    for copy in range(1, copies):
-        shift = copy * offset
-        rest = [f"[{c}]" for c in product_columns if c not in ("id", "slug")]
-        db.execute(f"INSERT INTO products (id, slug, {', '.join(rest)}) SELECT id + {shift}, slug || '-{copy}', {', '.join(rest)} "
-                   f"FROM products WHERE id < {offset}")
-        rest = [f"[{c}]" for c in fact_columns if c != "id"]
-        db.execute(f"INSERT INTO facts (id, {', '.join(rest)}) SELECT id + {shift}, {', '.join(rest)} FROM facts WHERE id < {offset}")
-        db.execute(f"INSERT INTO facet_values SELECT product_id + {shift}, facet, value FROM facet_values WHERE product_id < {offset}")
-    cols = ", ".join(f'"{c}"' for c in TEXT_COLUMNS)
-    db.execute(f"INSERT INTO products_fts (rowid, {cols}) SELECT rowid, {cols} FROM products")
-    db.execute("INSERT INTO products_fts (products_fts) VALUES ('optimize')")
-    db.execute("ANALYZE")
-    db.commit()
-    db.execute("VACUUM")
-    db.close()
-    os.replace(scratch, path)
-    (directory / "settings.json").write_text(json.dumps(settings))
-    (directory / "replicated.json").write_text(json.dumps({
-        "products": len(cards) * copies, "source_products": len(cards), "copies": copies,
-        "index_seconds": round(index_seconds, 1), "index_products_per_s": round(len(cards) * copies / index_seconds, 1),
-    }))
-    log(f"Built the replicated data set {directory} ({len(cards) * copies} products) in {time.perf_counter() - started:.0f} s.")
-    return directory
-
-
 def describe(directory: Path) -> dict[str, Any]:
     """What data a benchmark ran on, for its JSON line."""
-    marker = directory / "replicated.json"
-    if marker.exists():
-        info = json.loads(marker.read_text())
-        return {"data": "replicated", "note": f"{info['copies']} copies of {info['source_products']} generated products "
-                "(a stand-in: the 100k load through the logic layer takes too long)", **info}
     return {"data": "generated", "built": json.loads((directory / "load.json").read_text())["date"]}
 
 

@@ -1,7 +1,6 @@
 """HTTP throughput and latency: the register under gunicorn vs Datasette (same data, same queries) vs a trivial Flask app.
 
     /work/venv/bin/python bench/http_throughput.py --products 10000 [--requests 300] [--duration 20] [--concurrency 1,4]
-    /work/venv/bin/python bench/http_throughput.py --products 100000 --replicate-from 10000   # stand-in, see common.py
 
 Bounded runs on 127.0.0.1 only. It starts, on free ports:
 
@@ -232,12 +231,10 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds at most per run")
     parser.add_argument("--concurrency", default="1,4", help="comma-separated client counts")
     parser.add_argument("--queries", type=int, default=240, help="size of the query mix")
-    parser.add_argument("--replicate-from", type=int, metavar="M",
-                        help="serve a stand-in for --products made of copies of the generated build of M products")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
 
-    directory = common.dataset(args.products, args.replicate_from)
+    directory = common.dataset(args.products)
     mirror = directory / "mirror.sqlite3"
     gunicorn = ensure_gunicorn()
     datasette = ensure_datasette()

@@ -1,7 +1,6 @@
 """In-process search latency: the register's SearchService against SQLite FTS5 on the same data and queries.
 
     /work/venv/bin/python bench/search_latency.py --products 10000 [--queries 240] [--rounds 2] [--profile FILE]
-    /work/venv/bin/python bench/search_latency.py --products 100000 --replicate-from 10000   # stand-in, see common.py
 
 Uses the cached build in /tmp/catalogue-bench/<N>/ (made by load.py; built first
 if missing) and its SQLite mirror (common.build_mirror). Each query of the fixed
@@ -118,11 +117,11 @@ def breadth(hits: int, n: int) -> str:
     return "narrow" if share <= 0.02 else "medium" if share <= 0.10 else "broad"
 
 
-def run(n: int, count: int, rounds: int, profile: str | None, replicate_from: int | None = None) -> dict[str, Any]:
+def run(n: int, count: int, rounds: int, profile: str | None) -> dict[str, Any]:
     from catalogue import search
     from catalogue.search.documents import FACET_NAMES
 
-    directory = common.dataset(n, replicate_from)
+    directory = common.dataset(n)
     mirror = directory / "mirror.sqlite3"
     app = common.make_app(directory)
     with app.app_context():
@@ -223,10 +222,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=240, help="size of the fixed query mix (>= 200)")
     parser.add_argument("--rounds", type=int, default=2, help="measured passes over the mix")
     parser.add_argument("--profile", help="cProfile the engine's searches into this file; top functions go to stderr")
-    parser.add_argument("--replicate-from", type=int, metavar="M",
-                        help="search a stand-in for --products made of copies of the generated build of M products")
     args = parser.parse_args()
-    print(json.dumps(run(args.products, args.queries, args.rounds, args.profile, args.replicate_from)))
+    print(json.dumps(run(args.products, args.queries, args.rounds, args.profile)))
 
 
 if __name__ == "__main__":
