@@ -253,6 +253,37 @@ def test_reindex_command_rebuilds_into_a_new_directory_and_checks(runner, app, s
     assert runner.invoke(args=["reindex", "--check", "--follow"]).exit_code == 1
 
 
+def test_a_rebuild_in_several_processes_equals_one_in_a_single_process(app, session, catalogue_of):
+    catalogue_of(60)
+    with app.app_context():
+        service = search.current()
+        answers = []
+        for processes in (1, 3):
+            assert index.rebuild(session, service.registry, service.store, progress=no_progress, processes=processes) == 60
+            results = service.search(SearchParams(q="lesson plans", per_page=100))
+            answers.append(([item["product_id"] for item in results.items], results.facets))
+        assert answers[0] == answers[1] and answers[0][0]
+        assert service.check(session, repair=False, progress=no_progress).ok
+
+
+def test_a_failing_rebuild_worker_leaves_the_old_index_in_use(app, session, store, entry, monkeypatch):
+    store(entry)
+    with app.app_context():
+        service = search.current()
+        before = service.store.current_dir()
+
+        def broken(*args, **kwargs):
+            raise OSError("disk on fire")
+            yield
+
+        monkeypatch.setattr(index, "build_cards", broken)  # the forked workers inherit it
+        with pytest.raises(RuntimeError, match="A reindex worker failed") as failure:
+            index.rebuild(session, service.registry, service.store, progress=no_progress, processes=2)
+        assert "disk on fire" in str(failure.value)
+        assert service.store.current_dir() == before and [d.name for d in service.store.root.glob("gen-*")] == [before.name]
+        assert service.search(SearchParams()).total == 1
+
+
 def test_changes_committed_without_indexing_are_replayed_exactly(app, session, runner, client, entry):
     """A crash between the database commit and the index update loses nothing."""
     from catalogue import accounts, products

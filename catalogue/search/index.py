@@ -301,13 +301,14 @@ def _write_slice(engine: Any, registry: Registry, directory: str, ids: list[int]
                     pending = 0
         messages.put(("progress", pending))
         segment = writer._finalize_segment() if written else None
-        if segment is None:
-            writer.cancel()
         messages.put(("done", segment, written))
     except BaseException:
-        if writer is not None and not writer.is_closed:
-            writer.cancel()
         messages.put(("error", traceback.format_exc()))
+    finally:
+        # Close this worker's files, but never cancel(): a writer's temporary directory
+        # is shared by every writer of the index, and cancel() deletes it.
+        if writer is not None and not writer.perdocwriter.is_closed:
+            writer._close_segment()
 
 
 @dataclass
