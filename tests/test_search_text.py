@@ -184,3 +184,23 @@ def test_field_lengths_read_whole_equal_whooshs(searcher):
         for field in index.TEXT_BOOSTS:
             expected = [reader.doc_field_length(docnum, field) or 0 for docnum in range(reader.doc_count_all())]
             assert field_lengths(reader, field).tolist() == expected, field
+
+
+def test_the_reindex_workers_writer_writes_the_same_postings_as_whoosh(tmp_path):
+    """Its only change is how field lengths are looked up while postings are written."""
+    from whoosh.writing import SegmentWriter
+
+    rng = random.Random(5)
+    docs = [dict(key=str(n), pid=n, name=_text(rng, 1, 3), description=_text(rng, 5, 80), phase="primary,secondary")
+            for n in range(1, 400)]
+    written = []
+    for writer_class in (SegmentWriter, index._WorkerWriter):
+        directory = tmp_path / writer_class.__name__
+        directory.mkdir()
+        ix = whoosh_index.create_in(str(directory), index.make_schema())
+        writer = writer_class(ix, **index.WRITER_OPTIONS)
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit()
+        written.append({path.suffix: path.read_bytes() for path in directory.iterdir() if path.suffix in (".pst", ".trm")})
+    assert written[0] == written[1] and len(written[0]) == 2

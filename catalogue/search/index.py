@@ -45,6 +45,7 @@ from whoosh.writing import SegmentWriter
 from catalogue import changelog
 from catalogue.registry import Registry
 from catalogue.search.analysis import RegisterAnalyzer
+from catalogue.search.arrays import WholeLengths
 from catalogue.search.documents import KEYWORD_FIELDS, Card, build_cards, public_product_ids
 
 LOG_KEY = "__log__"
@@ -280,6 +281,14 @@ def _products_done(messages: Any, workers: list[Any], results: list[tuple[Any, i
 PROGRESS_EVERY = 100
 
 
+class _WorkerWriter(SegmentWriter):
+    """A segment writer that reads field lengths whole while writing postings (see ``arrays.WholeLengths``)."""
+
+    def per_document_reader(self) -> WholeLengths:
+        reader = super().per_document_reader()
+        return WholeLengths(reader, reader.doc_count_all())
+
+
 def _write_slice(engine: Any, registry: Registry, directory: str, ids: list[int], messages: Any) -> None:
     """In a worker process: write the cards of ``ids`` as one new segment of the index in ``directory``."""
     # The inherited pool's connections belong to the parent; never use or close them here.
@@ -288,7 +297,7 @@ def _write_slice(engine: Any, registry: Registry, directory: str, ids: list[int]
     try:
         ix = whoosh_index.open_dir(directory)
         # No lock: the parent holds it, and each worker writes only its own segment files.
-        writer = SegmentWriter(ix, _lk=False, limitmb=128, **WRITER_OPTIONS)
+        writer = _WorkerWriter(ix, _lk=False, limitmb=128, **WRITER_OPTIONS)
         written = pending = 0
         with Session(engine) as session:
             for _, card in build_cards(session, registry, ids):
