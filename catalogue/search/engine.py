@@ -23,9 +23,9 @@ from whoosh.qparser import AndGroup, MultifieldParser
 from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 from whoosh.searching import Searcher
 
+from catalogue.search.arrays import field_lengths, numbers, read_postings
 from catalogue.search.documents import FACET_NAMES, KEYWORD_FIELDS
 from catalogue.search.index import NO_SCORE, TEXT_BOOSTS, IndexStore, score_field
-from catalogue.search.arrays import field_lengths, numbers, read_postings
 from catalogue.search.text import Matches, PostingsCache, Segment, TextMatcher
 
 # In memory, "no score" is -1 so that any minimum-score filter excludes it.
@@ -33,7 +33,7 @@ UNSCORED = -1
 
 MAX_QUERY_LENGTH = 500
 SORTS_FIXED = ("relevance", "overall", "name", "updated")
-# Postings of recently searched terms kept per worker (measured: ~40 MB covers the
+# Postings of recently searched terms kept per worker (measured: 26 MB covers the
 # benchmark's whole query mix at 100k products).
 POSTINGS_CACHE_BYTES = 96 * 2**20
 
@@ -306,8 +306,9 @@ class SearchEngine:
                 cutoff = np.partition(scores, len(scores) - needed)[len(scores) - needed]
                 keep = scores >= cutoff
                 positions, scores = positions[keep], scores[keep]
-            # Best first; ties in index order, as whoosh ranks them.
-            return positions[np.lexsort((positions, -scores))[:needed]].tolist()
+            # Best first; ties by name, so equal matches keep one order across rebuilds.
+            names = view.name_rank(self._names(view))[positions]
+            return positions[np.lexsort((names, -scores))[:needed]].tolist()
         if sort in ("relevance", "name"):
             keys = (view.name_rank(self._names(view))[positions],)
         elif sort == "updated":

@@ -239,28 +239,28 @@ def _write_in_processes(session: Session, registry: Registry, directory: Path, i
     messages = context.Queue()
     size = -(-len(ids) // processes) if ids else 0
     workers = [
-        context.Process(target=_write_slice, args=(session.get_bind(), registry, str(directory), ids[start : start + size], messages),
+        context.Process(target=_write_slice, args=(n, session.get_bind(), registry, str(directory), ids[start : start + size], messages),
                         name=f"catalogue-reindex-{n}", daemon=True)
         for n, start in enumerate(range(0, len(ids), size or 1))
     ]
     for worker in workers:
         worker.start()
-    segments, count = [], 0
+    results: dict[int, tuple[Any, int]] = {}
     try:
-        for _ in progress(_products_done(messages, workers, segments), len(ids)):
+        for _ in progress(_products_done(messages, workers, results), len(ids)):
             pass
     finally:
         for worker in workers:
             if worker.is_alive():
                 worker.terminate()
             worker.join()
-    for segment, written in segments:
-        count += written
-    return [segment for segment, written in segments if segment is not None], count
+    # Segments in slice order, so documents keep product-id order however the workers finished.
+    done = [results[n] for n in sorted(results)]
+    return [segment for segment, _ in done if segment is not None], sum(written for _, written in done)
 
 
-def _products_done(messages: Any, workers: list[Any], results: list[tuple[Any, int]]) -> Iterable[None]:
-    """Yields once per product the workers have handled; collects each worker's (segment, count)."""
+def _products_done(messages: Any, workers: list[Any], results: dict[int, tuple[Any, int]]) -> Iterable[None]:
+    """Yields once per product the workers have handled; collects each worker's (segment, count) by slice."""
     finished = 0
     while finished < len(workers):
         try:
@@ -272,7 +272,8 @@ def _products_done(messages: Any, workers: list[Any], results: list[tuple[Any, i
         if kind == "progress":
             yield from repeat(None, payload[0])
         elif kind == "done":
-            results.append((payload[0], payload[1]))
+            slice_number, segment, written = payload
+            results[slice_number] = (segment, written)
             finished += 1
         else:
             raise RuntimeError(f"A reindex worker failed; the old index is still in use.\n{payload[0]}")
@@ -289,7 +290,7 @@ class _WorkerWriter(SegmentWriter):
         return WholeLengths(reader, reader.doc_count_all())
 
 
-def _write_slice(engine: Any, registry: Registry, directory: str, ids: list[int], messages: Any) -> None:
+def _write_slice(slice_number: int, engine: Any, registry: Registry, directory: str, ids: list[int], messages: Any) -> None:
     """In a worker process: write the cards of ``ids`` as one new segment of the index in ``directory``."""
     # The inherited pool's connections belong to the parent; never use or close them here.
     engine.dispose(close=False)
@@ -308,9 +309,11 @@ def _write_slice(engine: Any, registry: Registry, directory: str, ids: list[int]
                 if pending == PROGRESS_EVERY:
                     messages.put(("progress", pending))
                     pending = 0
-        messages.put(("progress", pending))
         segment = writer._finalize_segment() if written else None
-        messages.put(("done", segment, written))
+        # The last few products count only once the segment is written, so the
+        # progress bar reaches 100% when the work is done, not before the longest step.
+        messages.put(("progress", pending))
+        messages.put(("done", slice_number, segment, written))
     except BaseException:
         messages.put(("error", traceback.format_exc()))
     finally:
