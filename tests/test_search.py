@@ -266,6 +266,15 @@ def test_a_rebuild_in_several_processes_equals_one_in_a_single_process(app, sess
         assert service.check(session, repair=False, progress=no_progress).ok
 
 
+def test_swapping_in_a_rebuild_keeps_a_newer_one_still_being_built(tmp_path):
+    store = index.IndexStore(tmp_path)
+    older, newer = store.new_dir(), store.new_dir()  # two `catalogue reindex` runs at once
+    store.swap(older)
+    assert newer.exists() and store.current_dir() == older.resolve()
+    store.swap(newer)
+    assert not older.exists() and store.current_dir() == newer.resolve()
+
+
 def test_a_failing_rebuild_worker_leaves_the_old_index_in_use(app, session, store, entry, monkeypatch):
     store(entry)
     with app.app_context():

@@ -16,6 +16,7 @@ import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -154,7 +155,8 @@ class SearchEngine:
             directory = self.store.current_dir()
             if self._view is None or directory != self._directory:
                 ix = self.store.open()
-                self._directory = self.store.current_dir()
+                # The directory actually opened (``current`` may have moved on since).
+                self._directory = Path(ix.storage.folder).resolve()
                 self._segment_caches.clear()
                 self._replace_view(self._build(ix.searcher()))
                 self._parser = make_parser(ix.schema)

@@ -147,9 +147,14 @@ class IndexStore:
         temporary.symlink_to(directory.name)
         os.replace(temporary, self.pointer)  # atomic on POSIX: readers see old or new, never neither
         for old in self.root.glob("gen-*"):
-            if old != directory:
+            # Only older ones: a newer directory may be a rebuild still in progress.
+            if _created(old) < _created(directory):
                 # Open readers keep their files (POSIX unlink semantics) until they refresh.
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def _created(directory: Path) -> int:
+    return int(directory.name.removeprefix("gen-"))
 
 
 def applied_id(ix: whoosh_index.Index) -> int:

@@ -13,9 +13,10 @@ single pass that yields both the matching documents and their scores:
 - a phrase intersects its words' documents, then matches positions shifted by
   each word's place in the phrase.
 
-Scores are whoosh's BM25F (same idf, field lengths, field and query boosts), so
-the ranking is the one whoosh would give. Query types this module does not know
-(ranges, ``*:*``) fall back to whoosh's matcher, still in one pass.
+Scores are whoosh's BM25F (same idf, field lengths, field and query boosts; a
+phrase scores the sum of its words' scores, as in whoosh), so the ranking is the
+one whoosh would give. Query types this module does not know (ranges, ``*:*``,
+phrases with a slop) fall back to whoosh's matcher, still in one pass.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ class TextMatcher:
     def match(self, query: wq.Query) -> Matches:
         if isinstance(query, wq.Term):
             result = self._term(query.fieldname, query.text)
-        elif isinstance(query, wq.Phrase):
+        elif isinstance(query, wq.Phrase) and query.slop == 1:  # other slops: whoosh, below
             result = self._phrase(query)
         elif isinstance(query, wq.Not):
             # Everything else, each scoring the Not's boost, as whoosh's inverse matcher does.
@@ -146,23 +147,23 @@ class TextMatcher:
         return Matches(hits, scores)
 
     def _phrase(self, query: wq.Phrase) -> Matches:
+        """Documents with the words next to each other, scored as whoosh does: the sum of the words' scores."""
         field, words = query.fieldname, list(query.words)
         hits = np.zeros(self.size, bool)
         scores = np.zeros(self.size)
         if field not in self.searcher.schema or not words:
             return Matches(hits, scores)
-        if query.slop != 1:
-            return self._by_whoosh(query)
-        idf = sum(self.searcher.idf(field, word) for word in words)
+        idfs = [self.searcher.idf(field, word) for word in words]
         average = self.searcher.avg_field_length(field) or 1.0
-        boost = self.searcher.schema[field].format.field_boost
         for segment in self.segments:
-            docs, counts = _phrase_in_segment([self.cache.get(segment.reader, field, w, positions=True) for w in words])
+            postings = [self.cache.get(segment.reader, field, word, positions=True) for word in words]
+            docs = _phrase_in_segment(postings)
             if not len(docs):
                 continue
             where = docs + segment.offset
             hits[where] = True
-            scores[where] = _bm25(idf, counts * boost, segment.lengths[field][docs], average)
+            lengths = segment.lengths[field][docs]
+            scores[where] = sum(_bm25(idf, p.weights[np.searchsorted(p.docs, docs)], lengths, average) for idf, p in zip(idfs, postings))
         return Matches(hits, scores)
 
     def _by_whoosh(self, query: wq.Query) -> Matches:
@@ -210,7 +211,7 @@ def _phrase_in_segment(words: list[TermPostings]) -> tuple[np.ndarray, np.ndarra
     for postings in words[1:]:
         candidates = np.intersect1d(candidates, postings.docs, assume_unique=True)
     if not len(candidates):
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        return np.zeros(0, np.int64)
     keys = None
     for place, postings in enumerate(words):
         index = np.searchsorted(postings.docs, candidates)
@@ -222,6 +223,5 @@ def _phrase_in_segment(words: list[TermPostings]) -> tuple[np.ndarray, np.ndarra
         word_keys = (np.repeat(candidates.astype(np.int64), counts) << _POSITION_BITS) | shifted
         keys = np.unique(word_keys) if keys is None else np.intersect1d(keys, word_keys)
         if not len(keys):
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    docs, counts = np.unique(keys >> _POSITION_BITS, return_counts=True)
-    return docs, counts.astype(np.float32)
+            return np.zeros(0, np.int64)
+    return np.unique(keys >> _POSITION_BITS)
