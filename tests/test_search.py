@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import random
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -264,6 +265,19 @@ def test_a_rebuild_in_several_processes_equals_one_in_a_single_process(app, sess
             answers.append(([item["product_id"] for item in results.items], results.facets))
         assert answers[0] == answers[1] and answers[0][0]
         assert service.check(session, repair=False, progress=no_progress).ok
+
+
+def _open_index(root: str) -> tuple[int, str]:
+    ix = index.IndexStore(Path(root)).open()
+    return index.applied_id(ix), str(Path(ix.storage.folder).resolve())
+
+
+def test_workers_starting_together_create_one_index(tmp_path):
+    """gunicorn workers that all find no index create one between them, not one each."""
+    with multiprocessing.get_context("fork").Pool(8) as pool:
+        opened = pool.map(_open_index, [str(tmp_path)] * 32)
+    assert {folder for _, folder in opened} == {str(index.IndexStore(tmp_path).current_dir())}
+    assert len(list(tmp_path.glob("gen-*"))) == 1
 
 
 def test_swapping_in_a_rebuild_keeps_a_newer_one_still_being_built(tmp_path):

@@ -22,6 +22,7 @@ The concurrency pattern (see docs/search.md):
 from __future__ import annotations
 
 import calendar
+import fcntl
 import json
 import multiprocessing
 import os
@@ -29,7 +30,8 @@ import queue
 import shutil
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -126,14 +128,29 @@ class IndexStore:
 
     def open(self) -> whoosh_index.Index:
         """The live index, created empty on first use."""
-        directory = self.current_dir()
-        if directory is None or not whoosh_index.exists_in(str(directory)):
+        for _ in range(3):
+            directory = self.current_dir()
+            if directory is None or not whoosh_index.exists_in(str(directory)):
+                directory = self._create_first()
+            try:
+                return whoosh_index.open_dir(str(directory))
+            except (whoosh_index.EmptyIndexError, FileNotFoundError):
+                continue  # swapped out and removed in between: read ``current`` again
+        return whoosh_index.open_dir(str(self.current_dir()))
+
+    def _create_first(self) -> Path:
+        # Under the lock, so that workers starting together create one index, not
+        # one each that then delete each other's.
+        with self._lock():
+            directory = self.current_dir()
+            if directory is not None and whoosh_index.exists_in(str(directory)):
+                return directory  # another process created it while we waited
             directory = self.new_dir()
             ix = whoosh_index.create_in(str(directory), make_schema())
             with ix.writer(**WRITER_OPTIONS) as writer:
                 writer.add_document(key=LOG_KEY, pid=MARKER_PID, applied=0)
-            self.swap(directory)
-        return whoosh_index.open_dir(str(directory))
+            self._swap(directory)
+            return directory
 
     def new_dir(self) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -143,6 +160,10 @@ class IndexStore:
 
     def swap(self, directory: Path) -> None:
         """Point ``current`` at ``directory`` atomically, then remove older generations."""
+        with self._lock():
+            self._swap(directory)
+
+    def _swap(self, directory: Path) -> None:
         temporary = self.root / f".current-{os.getpid()}-{time.time_ns()}"
         temporary.symlink_to(directory.name)
         os.replace(temporary, self.pointer)  # atomic on POSIX: readers see old or new, never neither
@@ -151,6 +172,17 @@ class IndexStore:
             if _created(old) < _created(directory):
                 # Open readers keep their files (POSIX unlink semantics) until they refresh.
                 shutil.rmtree(old, ignore_errors=True)
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Serialises creating and swapping generations between processes (not searching or writing)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".generations.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _created(directory: Path) -> int:
