@@ -187,7 +187,7 @@ def test_field_lengths_read_whole_equal_whooshs(searcher):
             assert field_lengths(reader, field).tolist() == expected, field
 
 
-def test_the_reindex_workers_writer_writes_the_same_postings_as_whoosh(tmp_path):
+def test_the_index_writer_writes_the_same_postings_as_whoosh(tmp_path):
     """Its only change is how field lengths are looked up while postings are written."""
     from whoosh.writing import SegmentWriter
 
@@ -195,11 +195,11 @@ def test_the_reindex_workers_writer_writes_the_same_postings_as_whoosh(tmp_path)
     docs = [dict(key=str(n), pid=n, name=_text(rng, 1, 3), description=_text(rng, 5, 80), phase="primary,secondary")
             for n in range(1, 400)]
     written = []
-    for writer_class in (SegmentWriter, index._WorkerWriter):
+    for writer_class in (SegmentWriter, index.IndexWriter):
         directory = tmp_path / writer_class.__name__
         directory.mkdir()
         ix = whoosh_index.create_in(str(directory), index.make_schema())
-        writer = writer_class(ix, **index.WRITER_OPTIONS)
+        writer = writer_class(ix, compound=False) if writer_class is SegmentWriter else writer_class(ix)
         for doc in docs:
             writer.add_document(**doc)
         writer.commit()

@@ -57,11 +57,25 @@ TEXT_BOOSTS = {"name": 4.0, "supplier": 2.0, "summary": 2.0, "ai_features": 1.5,
 NO_SCORE = 255
 # The pid of the change-log marker document; product ids start at 1.
 MARKER_PID = 0
-# Segments as separate files, not one compound file: whoosh maps a compound file
-# into memory whole, so every worker's resident memory grew with the index
-# (measured: 24 MB per 10k products), while plain files are read through the
-# page cache that all workers share.
-WRITER_OPTIONS = {"compound": False}
+
+
+class IndexWriter(SegmentWriter):
+    """whoosh's segment writer, as every writer of the register's index uses it.
+
+    - Segments are separate files, not one compound file: whoosh maps a compound
+      file into memory whole, so every worker's resident memory grew with the
+      index (measured: 24 MB per 10k products), while plain files are read
+      through the page cache that all workers share.
+    - Field lengths are read whole while postings are written (see
+      ``arrays.WholeLengths``).
+    """
+
+    def __init__(self, ix: whoosh_index.Index, **options: Any) -> None:
+        super().__init__(ix, compound=False, **options)
+
+    def per_document_reader(self) -> WholeLengths:
+        reader = super().per_document_reader()
+        return WholeLengths(reader, reader.doc_count_all())
 
 
 def make_schema() -> Schema:
@@ -147,7 +161,7 @@ class IndexStore:
                 return directory  # another process created it while we waited
             directory = self.new_dir()
             ix = whoosh_index.create_in(str(directory), make_schema())
-            with ix.writer(**WRITER_OPTIONS) as writer:
+            with IndexWriter(ix) as writer:
                 writer.add_document(key=LOG_KEY, pid=MARKER_PID, applied=0)
             self._swap(directory)
             return directory
@@ -208,7 +222,7 @@ def catch_up(session: Session, registry: Registry, store: IndexStore, *, wait: f
         if not entries:
             return applied
         try:
-            writer = ix.writer(timeout=wait, **WRITER_OPTIONS)
+            writer = IndexWriter(ix, timeout=wait)
         except LockError:
             return applied
         try:
@@ -251,7 +265,7 @@ def rebuild(session: Session, registry: Registry, store: IndexStore, *, progress
     ix = whoosh_index.create_in(str(directory), make_schema())
     ids = public_product_ids(session)
     processes = processes or max(1, min(os.cpu_count() or 1, 4, -(-len(ids) // 1000)))
-    writer = ix.writer(**WRITER_OPTIONS)
+    writer = IndexWriter(ix)
     try:
         segments, count = _write_in_processes(session, registry, directory, ids, processes, progress)
         writer.add_document(key=LOG_KEY, pid=MARKER_PID, applied=position)
@@ -319,14 +333,6 @@ def _products_done(messages: Any, workers: list[Any], results: dict[int, tuple[A
 PROGRESS_EVERY = 100
 
 
-class _WorkerWriter(SegmentWriter):
-    """A segment writer that reads field lengths whole while writing postings (see ``arrays.WholeLengths``)."""
-
-    def per_document_reader(self) -> WholeLengths:
-        reader = super().per_document_reader()
-        return WholeLengths(reader, reader.doc_count_all())
-
-
 def _write_slice(slice_number: int, engine: Any, registry: Registry, directory: str, ids: list[int], messages: Any) -> None:
     """In a worker process: write the cards of ``ids`` as one new segment of the index in ``directory``."""
     # The inherited pool's connections belong to the parent; never use or close them here.
@@ -335,7 +341,7 @@ def _write_slice(slice_number: int, engine: Any, registry: Registry, directory: 
     try:
         ix = whoosh_index.open_dir(directory)
         # No lock: the parent holds it, and each worker writes only its own segment files.
-        writer = _WorkerWriter(ix, _lk=False, limitmb=128, **WRITER_OPTIONS)
+        writer = IndexWriter(ix, _lk=False, limitmb=128)
         written = pending = 0
         with Session(engine) as session:
             for _, card in build_cards(session, registry, ids):
@@ -394,7 +400,7 @@ def check(session: Session, registry: Registry, store: IndexStore, *, repair: bo
         elif json.loads(indexed[product_id]) != card.data:
             report.stale.append(product_id)
     if repair and not report.ok:
-        with ix.writer(timeout=30, **WRITER_OPTIONS) as writer:
+        with IndexWriter(ix, timeout=30) as writer:
             _apply(writer, session, registry, report.missing + report.extra + report.stale)
     return report
 
