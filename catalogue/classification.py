@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -135,16 +136,23 @@ def explain(category: str, signals: Sequence[dict], limit: int = 3) -> str:
 
 
 def _row(version: ProductVersion, result: Result) -> Classification:
-    return Classification(
-        version_id=version.id,
-        category=result.category,
-        use_cases=list(result.use_cases),
-        confidence=result.confidence,
-        signals=[signal_as_dict(s) for s in result.signals],
-        source="auto",
-        needs_review=result.needs_review,
-        reason="; ".join(f"Signal plugin failed: {f}" for f in result.failures),
-    )
+    return Classification(version_id=version.id, **classification_values(result))
+
+
+def classification_values(result: Result) -> dict[str, Any]:
+    """The columns of the automatic ``Classification`` row for ``result`` (all but the version).
+
+    Plain values, so the bulk import can compute them in worker processes.
+    """
+    return {
+        "category": result.category,
+        "use_cases": list(result.use_cases),
+        "confidence": result.confidence,
+        "signals": [signal_as_dict(s) for s in result.signals],
+        "source": "auto",
+        "needs_review": result.needs_review,
+        "reason": "; ".join(f"Signal plugin failed: {f}" for f in result.failures),
+    }
 
 
 def signal_as_dict(signal: Signal) -> dict:

@@ -107,13 +107,22 @@ def seed(directory: Path) -> None:
     help="Import with the rights of this supplier or association, as its API token would. "
     "Default: as the register's operator, who may import for any supplier (each row names its supplier).",
 )
-def import_file(file: Path, fmt: str | None, org_name: str | None) -> None:
+@click.option(
+    "--publish",
+    is_flag=True,
+    help="Publish every product the file creates or changes at once, without review (the operator vouches for the file). "
+    "Not with --as-org.",
+)
+def import_file(file: Path, fmt: str | None, org_name: str | None, publish: bool) -> None:
     """Import product entries from a CSV, JSON or JSON Lines file (format: docs/import-format.md).
 
     Each row is checked on its own; valid rows are stored even when others fail, and
-    re-importing a file changes nothing. Exits with status 1 if any row failed.
+    re-importing a file changes nothing. Rows are judged on every core. Exits with
+    status 1 if any row failed.
     """
     _require_schema()
+    if publish and org_name is not None:
+        _fail("--publish is for the register's operator: suppliers and associations submit for review. Leave out --as-org or --publish.")
     fmt = fmt or imports.format_for(filename=file.name)
     if fmt is None:
         _fail(f"Cannot tell the format of {file.name} from its name: add --format csv, json or jsonl.")
@@ -131,7 +140,8 @@ def import_file(file: Path, fmt: str | None, org_name: str | None) -> None:
 
     with file.open("rb") as stream:
         try:
-            report = imports.run(session, stream, fmt, user=user, progress=progress, index_wait=30)
+            report = imports.run(session, stream, fmt, user=user, progress=progress, index_wait=30, publish=publish,
+                                 processes=os.cpu_count() or 1)
         except imports.ImportFileError as exc:
             session.rollback()
             _fail(f"{file.name}: {exc} Nothing was imported.")

@@ -174,15 +174,24 @@ def evaluate_version(
 
 
 def _record(version: ProductVersion, evaluator: Evaluator, run: RunResult, verified: set[tuple[str, str]]) -> Evaluation:
-    row = Evaluation(version_id=version.id, evaluator_id=evaluator.id, evaluator_version=evaluator.version, status=run.status)
+    return Evaluation(version_id=version.id, **evaluation_values(evaluator, run, verified))
+
+
+def evaluation_values(evaluator: Evaluator, run: RunResult, verified: set[tuple[str, str]]) -> dict[str, Any]:
+    """The columns of the ``Evaluation`` row that records ``run`` (all but the version it judged).
+
+    Plain values, so the bulk import can compute them in worker processes and
+    insert many rows at once; ``evaluate_version`` stores exactly the same.
+    """
+    values: dict[str, Any] = {"evaluator_id": evaluator.id, "evaluator_version": evaluator.version, "status": run.status}
     if run.status == "failed":
-        row.error = f"The {evaluator.name} evaluator could not judge this version. {run.error}"[:4000]
-        return row
+        values |= {"score": None, "band": None, "red_lines": [], "criteria": [],
+                   "error": f"The {evaluator.name} evaluator could not judge this version. {run.error}"[:4000]}
+        return values
     criteria = {c.id: c for c in evaluator.criteria}
-    row.score, red_lines = score(evaluator, run.results)
-    row.band = band_for(row.score)
-    row.red_lines = list(red_lines)
-    row.criteria = [
+    score_value, red_lines = score(evaluator, run.results)
+    values |= {"score": score_value, "band": band_for(score_value), "red_lines": list(red_lines), "error": ""}
+    values["criteria"] = [
         {
             "id": result.criterion,
             "title": criteria[result.criterion].title,
@@ -199,7 +208,7 @@ def _record(version: ProductVersion, evaluator: Evaluator, run: RunResult, verif
         }
         for result in run.results
     ]
-    return row
+    return values
 
 
 def is_stale(evaluation: Evaluation, registry: Registry) -> bool:

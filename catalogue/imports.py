@@ -33,13 +33,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from marshmallow import ValidationError
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from catalogue import accounts, audit, products, registry, search, vocab
+from catalogue import accounts, audit, bulk, evaluation, permissions, products, registry, search, vocab
 from catalogue.contract import Question
-from catalogue.models import Product, User
+from catalogue.models import Organisation, Product, ProductVersion, User
 from catalogue.schemas import ENTRY_FIELDS, ProductEntrySchema, flatten_errors
 
 FORMATS = ("csv", "json", "jsonl")
@@ -61,6 +61,8 @@ REF_MAX_LENGTH = 120
 ANSWER_PREFIX = "answer."
 LIST_SEPARATOR = ";"
 BATCH_SIZE = 200
+# Rows committed between index catch-ups (one catch-up per batch when judging in this process).
+INDEX_EVERY = 20_000
 # The longest one JSON product (or JSON Lines line) may be, in characters. A
 # complete entry with every answer filled in is far smaller.
 MAX_RECORD_CHARS = 2 * 1024 * 1024
@@ -268,14 +270,24 @@ def run(
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
     index_wait: float = 0.0,
+    publish: bool = False,
+    processes: int = 1,
+    index_every: int | None = None,
 ) -> ImportReport:
     """Import every row of ``stream`` (bytes) as ``user``; commits as it goes and returns the report.
 
     Raises ``ImportFileError`` before storing anything if the file cannot be read.
-    ``progress(records, total)`` may wrap the rows (a progress bar).
+    ``progress(records, total)`` may wrap the rows (a progress bar). With
+    ``publish`` (for the register's operator only) every stored version is
+    published at once. ``processes`` > 1 judges rows in that many forked worker
+    processes (see ``catalogue.bulk``); the CLI uses one per core. The index
+    catches up after every ``index_every`` rows: by default after each batch
+    with one process, and every ``INDEX_EVERY`` rows, in as many processes, with several.
     """
     if fmt not in FORMATS:
         raise ImportFileError(415, f"Unknown import format {fmt!r}: use csv, json or jsonl.")
+    if publish and not permissions.can_review(user):
+        raise ImportFileError(403, "Only reviewers and administrators may publish what they import.")
     installed = registry.current()
     with _seekable(stream) as source:
         _check_utf8(source, fmt)
@@ -284,15 +296,42 @@ def run(
         total = sum(1 for _ in _read(source, fmt, installed))  # a first pass: is the whole file readable?
         source.seek(0)
         report = ImportReport(format=fmt)
-        importer = _Importer(session, user, report, fmt, batch_size)
+        if index_every is None:
+            index_every = INDEX_EVERY if processes > 1 else 1
+        importer = _Importer(session, user, report, fmt, publish=publish, processes=processes, index_every=index_every)
         records: Iterable[Record] = _read(source, fmt, installed)
         if progress is not None:
             records = progress(records, total)
-        for record in records:
-            importer.apply(record)
-        importer.commit()
-    search.current().catch_up(session, wait=index_wait)
+        with bulk.Judges(processes, default_supplier=_own_supplier(user)) as judges:
+            # Judging batch k+1 in the workers while this process stores batch k.
+            waiting: tuple[list[Record], bulk.Pending] | None = None
+            for batch in _batches(records, batch_size):
+                submitted = (batch, judges.submit([record.entry for record in batch if record.entry is not None]))
+                if waiting is not None:
+                    importer.apply(*waiting)
+                waiting = submitted
+            if waiting is not None:
+                importer.apply(*waiting)
+    search.current().catch_up(session, wait=index_wait, processes=processes)
     return report
+
+
+def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    batch: list[Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _own_supplier(user: User) -> str | None:
+    """The supplier a row without one is for: the importing supplier's own organisation."""
+    if user.role == "supplier" and user.organisation is not None:
+        return user.organisation.name
+    return None
 
 
 @contextlib.contextmanager
@@ -313,35 +352,133 @@ def _seekable(stream: IO[bytes]) -> Iterator[IO[bytes]]:
 
 
 class _Importer:
-    """Applies rows one SAVEPOINT at a time and commits them in batches."""
+    """Applies a batch of rows, each all or nothing, then commits it.
 
-    def __init__(self, session: Session, user: User, report: ImportReport, fmt: str, batch_size: int) -> None:
+    Rows that create a product are gathered into runs and inserted together
+    (``bulk.insert_new``); any other row — an update, a name or reference met
+    before, a supplier that cannot be used — goes through ``_store`` in its own
+    SAVEPOINT. Runs never cross such a row, so rows take effect in file order.
+    """
+
+    def __init__(self, session: Session, user: User, report: ImportReport, fmt: str, *, publish: bool, processes: int,
+                 index_every: int) -> None:
         self.session = session
         self.user = user
         self.report = report
         self.fmt = fmt
-        self.batch_size = batch_size
+        self.publish = publish
+        self.processes = processes
+        self.index_every = index_every
+        self.unindexed = 0
         self.batch: list[RowResult] = []
         # (supplier id, external_ref) -> the row that stored it, to refuse a product listed twice.
         self.seen: dict[tuple[int, str], int] = {}
 
-    def apply(self, record: Record) -> None:
-        ref, problems = _check_ref(record.external_ref, self.fmt)
-        problems = record.problems + problems
-        shown_ref = ref if ref is not None else _shown(record.external_ref)
-        entry = None
-        if record.entry is not None:
-            try:
-                entry = products.validate_entry(record.entry)
-            except ValidationError as exc:
-                problems += _row_errors(flatten_errors(exc.messages), self.fmt, record.entry)
-        if problems or entry is None or ref is None:
-            self.report.rows.append(RowResult(record.row, shown_ref, "failed", errors=problems))
-            return
+    def apply(self, records: list[Record], pending: bulk.Pending) -> None:
+        judgements = iter(pending.get())
+        first = len(self.report.rows)
+        rows: list[tuple[Record, str, bulk.Judgement]] = []
+        for record in records:
+            judgement = next(judgements) if record.entry is not None else None
+            ref, problems = _check_ref(record.external_ref, self.fmt)
+            problems = record.problems + problems
+            if judgement is not None and not judgement.valid:
+                problems += _row_errors(flatten_errors(judgement.errors), self.fmt, record.entry)
+            if problems or judgement is None or ref is None:
+                shown_ref = ref if ref is not None else _shown(record.external_ref)
+                self.report.rows.append(RowResult(record.row, shown_ref, "failed", errors=problems))
+            else:
+                rows.append((record, ref, judgement))
         _ensure_transaction(self.session)
+        self._apply_rows(rows)
+        self.commit()
+        # Failed rows were reported first: put the batch back in file order.
+        self.report.rows[first:] = sorted(self.report.rows[first:], key=lambda result: result.row)
+
+    def _apply_rows(self, rows: list[tuple[Record, str, bulk.Judgement]]) -> None:
+        session = self.session
+        refs = {ref for _, ref, _ in rows}
+        names = {judgement.entry["name"].lower() for _, _, judgement in rows}
+        with session.no_autoflush:
+            known_refs = set(session.exec(select(Product.supplier_id, Product.external_ref).where(Product.external_ref.in_(refs))))
+            known_names = set(session.exec(
+                select(Product.supplier_id, func.lower(ProductVersion.name))
+                .join(ProductVersion, (ProductVersion.product_id == Product.id) & (ProductVersion.number == Product.latest_version_number))
+                .where(func.lower(ProductVersion.name).in_(names))
+            ))
+        suppliers: dict[str | None, Organisation | None] = {}
+        run: list[tuple[Record, str, bulk.Judgement, Organisation]] = []
+        for record, ref, judgement in rows:
+            supplier = self._usable_supplier(suppliers, judgement.entry["supplier"])
+            fast = (
+                supplier is not None
+                and (supplier.id, ref) not in self.seen
+                and (supplier.id, ref) not in known_refs
+                and (supplier.id, judgement.entry["name"].lower()) not in known_names
+            )
+            if fast:
+                run.append((record, ref, judgement, supplier))
+                # Later rows of this batch with the same reference or name are not new.
+                known_refs.add((supplier.id, ref))
+                known_names.add((supplier.id, judgement.entry["name"].lower()))
+                continue
+            self._insert_run(run)
+            run = []
+            key = self._apply_one(record, ref, judgement.entry)
+            if key is not None:
+                known_refs.add(key)
+                known_names.add((key[0], judgement.entry["name"].lower()))
+        self._insert_run(run)
+
+    def _usable_supplier(self, cache: dict[str | None, Organisation | None], name: str | None) -> Organisation | None:
+        """The existing organisation rows naming ``name`` are for, if this user may submit for it; else None.
+
+        None sends the row down the one-at-a-time path, which creates a new
+        supplier or explains the refusal, inside the row's own savepoint.
+        """
+        if name not in cache:
+            supplier = None
+            # A supplier still to be created is created only as part of its row.
+            if name is None or accounts.organisation_by_name(self.session, name) is not None:
+                try:
+                    supplier = products.resolve_supplier(self.session, self.user, name)
+                except (products.ProductProblem, accounts.AccountError):
+                    pass
+            cache[name] = supplier
+        return cache[name]
+
+    def _insert_run(self, run: list[tuple[Record, str, bulk.Judgement, Organisation]]) -> None:
+        """Insert a run of new products together; if the database refuses it, apply its rows one by one."""
+        if not run:
+            return
+        session = self.session
+        slugs = products.allocate_slugs(session, [(judgement.entry["name"], supplier) for _, _, judgement, supplier in run])
+        items = []
+        for (_, ref, judgement, supplier), slug in zip(run, slugs):
+            if (slug, supplier.name) != (judgement.slug, judgement.supplier):
+                # Judged under another slug or supplier name than the product gets: judge again as it is.
+                judgement = bulk.judge_valid(judgement.entry, slug=slug, supplier=supplier.name, runner=evaluation.current_runner())
+            items.append(bulk.NewProduct(supplier, ref, slug, judgement))
+        try:
+            with session.begin_nested():
+                bulk.insert_new(session, actor=self.user, items=items, status="submitted", publish=self.publish)
+        except IntegrityError:
+            # A concurrent writer took a slug, name or reference first: the savepoint
+            # left nothing behind, and each row now finds out on its own.
+            for record, ref, judgement, _ in run:
+                self._apply_one(record, ref, judgement.entry)
+            return
+        for (record, ref, _, supplier), item in zip(run, items):
+            self.seen[(supplier.id, ref)] = record.row
+            self._add_result(RowResult(record.row, ref, "created", slug=item.slug))
+
+    def _apply_one(self, record: Record, ref: str, entry: dict[str, Any]) -> tuple[int, str] | None:
+        """Apply one row in its own savepoint; returns its (supplier id, reference) if it was stored."""
         try:
             with self.session.begin_nested():
                 status, product, key = self._store(ref, entry)
+                if self.publish and status != "unchanged":
+                    products.publish(self.session, actor=self.user, product=product, version=product.latest_version)
         except products.ProductProblem as exc:
             result = RowResult(record.row, ref, "failed", errors=_problem_errors(exc))
         except _RowProblem as exc:
@@ -354,11 +491,14 @@ class _Importer:
             )])
         else:
             self.seen[key] = record.row
-            result = RowResult(record.row, ref, status, slug=product.slug)
+            self._add_result(RowResult(record.row, ref, status, slug=product.slug))
+            return key
+        self._add_result(result)
+        return None
+
+    def _add_result(self, result: RowResult) -> None:
         self.report.rows.append(result)
         self.batch.append(result)
-        if len(self.batch) >= self.batch_size:
-            self.commit()
 
     def _store(self, ref: str, entry: dict[str, Any]) -> tuple[str, Product, tuple[int, str]]:
         session, user = self.session, self.user
@@ -412,8 +552,11 @@ class _Importer:
                     result.status, result.slug = "failed", None
                     result.errors = [RowError("_row", "Not stored: a change made at the same moment conflicted with this part of the file.",
                                               "Submit the file again: rows already stored stay unchanged.")]
+        self.unindexed += len(self.batch)
         self.batch = []
-        search.current().catch_up(session)
+        if self.unindexed >= self.index_every:
+            search.current().catch_up(session, processes=self.processes)
+            self.unindexed = 0
         # Let go of the batch's objects; the importing user stays attached.
         session.expunge_all()
         if self.user.id is not None:

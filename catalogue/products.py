@@ -33,6 +33,11 @@ def content_hash(entry: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def stored_fields(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry as a version stores it: the supplier belongs to the product, not the version."""
+    return {name: value for name, value in entry.items() if name != "supplier"}
+
+
 def entry_of(version: ProductVersion) -> dict[str, Any]:
     """A version's entry as the schema describes it (what a supplier would PATCH)."""
     entry = {name: getattr(version, name) for name in ENTRY_FIELDS if name != "supplier"}
@@ -88,6 +93,35 @@ def get_by_slug(session: Session, slug: str) -> Product | None:
     return session.exec(select(Product).where(Product.slug == slug)).first()
 
 
+def allocate_slugs(session: Session, wanted: list[tuple[str, Organisation]]) -> list[str]:
+    """Slugs for new products, one per (name, supplier), as if each were created in turn.
+
+    A product's slug is its name's; when another product has that, the name's
+    plus the supplier's; then ``-2``, ``-3``… until one is free. The likely
+    candidates are looked up in one query, so a bulk import does not ask per row.
+    """
+    bases = [accounts.slugify(name) for name, _ in wanted]
+    likely = set(bases) | {f"{base}-{supplier.slug}" for base, (_, supplier) in zip(bases, wanted)}
+    known = {slug: True for slug in session.exec(select(Product.slug).where(Product.slug.in_(likely)))}  # slug -> taken
+
+    def taken(slug: str) -> bool:
+        if slug not in known:
+            known[slug] = get_by_slug(session, slug) is not None
+        return known[slug]
+
+    slugs = []
+    for base, (_, supplier) in zip(bases, wanted):
+        if taken(base):
+            base = f"{base}-{supplier.slug}"
+        candidate, n = base, 1
+        while taken(candidate):
+            n += 1
+            candidate = f"{base}-{n}"
+        known[candidate] = True  # handed out: later names in ``wanted`` must not get it
+        slugs.append(candidate)
+    return slugs
+
+
 def create_product(
     session: Session,
     *,
@@ -105,10 +139,8 @@ def create_product(
             f"{supplier.name} already has a product called {entry['name']!r}: update it with PATCH /api/v1/products/{existing.slug}.",
             {"name": ["A product with this name already exists for this supplier."]},
         )
-    base = accounts.slugify(entry["name"])
-    if get_by_slug(session, base) is not None:
-        base = f"{base}-{supplier.slug}"
-    product = Product(slug=accounts.unique_slug(session, Product, base), supplier_id=supplier.id, external_ref=external_ref)
+    (slug,) = allocate_slugs(session, [(entry["name"], supplier)])
+    product = Product(slug=slug, supplier_id=supplier.id, external_ref=external_ref)
     product.supplier = supplier
     session.add(product)
     session.flush()
@@ -125,7 +157,7 @@ def add_version(
     Returns the version now latest and whether it is new: re-submitting an
     unchanged entry is a no-op, which makes API retries and bulk re-imports safe.
     """
-    stored = {name: value for name, value in entry.items() if name != "supplier"}
+    stored = stored_fields(entry)
     digest = content_hash(stored)
     if product.versions and product.latest_version.content_hash == digest:
         return product.latest_version, False

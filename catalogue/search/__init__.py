@@ -39,11 +39,11 @@ class SearchService:
     def sorts(self) -> tuple[str, ...]:
         return ("relevance", "overall", *(f"score.{e}" for e in self.registry.evaluators), "name", "updated")
 
-    def catch_up(self, session: Session, *, wait: float = 0.0) -> int:
+    def catch_up(self, session: Session, *, wait: float = 0.0, processes: int = 1) -> int:
         """Apply the change log to the index. Never raises: the database stays the truth and
         ``catalogue reindex --check`` repairs anything a failure here leaves behind."""
         try:
-            return index.catch_up(session, self.registry, self.store, wait=wait)
+            return index.catch_up(session, self.registry, self.store, wait=wait, processes=processes)
         except Exception:  # noqa: BLE001 - an index failure must not fail the request that committed
             log.exception("The search index could not catch up with the change log")
             return 0

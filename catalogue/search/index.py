@@ -209,16 +209,23 @@ def applied_id(ix: whoosh_index.Index) -> int:
     return int(marker["applied"]) if marker else 0
 
 
-def catch_up(session: Session, registry: Registry, store: IndexStore, *, wait: float = 0.0) -> int:
+# A catch-up of fewer products than this is written in this process: forking costs more than it saves.
+PARALLEL_MIN = 2000
+
+
+def catch_up(session: Session, registry: Registry, store: IndexStore, *, wait: float = 0.0, processes: int = 1) -> int:
     """Apply pending change-log entries; returns how many entries were applied.
 
     Gives up at once (or after ``wait`` seconds) if another process is writing:
-    that process will apply our entries too (see the module docstring).
+    that process will apply our entries too (see the module docstring). With
+    ``processes`` > 1, a large backlog (a bulk import's) is written as one new
+    segment per process, as ``rebuild`` writes (never from a web request).
     """
+    limit = 100_000 if processes > 1 else 5000
     applied = 0
     while True:
         ix = store.open()
-        entries = changelog.pending(session, applied_id(ix))
+        entries = changelog.pending(session, applied_id(ix), limit)
         if not entries:
             return applied
         try:
@@ -227,17 +234,22 @@ def catch_up(session: Session, registry: Registry, store: IndexStore, *, wait: f
             return applied
         try:
             # Re-read under the lock: another writer may have applied them meanwhile.
-            entries = changelog.pending(session, applied_id(ix))
+            entries = changelog.pending(session, applied_id(ix), limit)
             if not entries:
                 # Nothing left: committing anyway would start a new index generation
                 # and make every worker rebuild its caches for nothing.
                 writer.cancel()
                 return applied
-            _apply(writer, session, registry, {product_id for _, product_id in entries})
-            writer.update_document(key=LOG_KEY, pid=MARKER_PID, applied=entries[-1][0])
-            writer.commit()
+            product_ids = sorted({product_id for _, product_id in entries})
+            if processes > 1 and len(product_ids) >= PARALLEL_MIN:
+                _apply_in_processes(writer, session, registry, Path(ix.storage.folder), product_ids, processes, entries[-1][0])
+            else:
+                _apply(writer, session, registry, product_ids)
+                writer.update_document(key=LOG_KEY, pid=MARKER_PID, applied=entries[-1][0])
+                writer.commit()
         except BaseException:
-            writer.cancel()
+            if not writer.is_closed:
+                writer.cancel()
             raise
         applied += len(entries)
 
@@ -248,6 +260,20 @@ def _apply(writer: Any, session: Session, registry: Registry, product_ids: Itera
             writer.delete_by_term("key", str(product_id))
         else:
             writer.update_document(**document(card))
+
+
+def _apply_in_processes(writer: IndexWriter, session: Session, registry: Registry, directory: Path, product_ids: list[int],
+                        processes: int, applied: int) -> None:
+    """``_apply`` and commit, with the products' new documents written by forked workers as their own segments."""
+    # Each product's old document goes (if it has one); the workers write the public ones anew.
+    for product_id in product_ids:
+        writer.delete_by_term("key", str(product_id))
+    segments, _ = _write_in_processes(session, registry, directory, product_ids, processes, progress=lambda items, total: items)
+    writer.update_document(key=LOG_KEY, pid=MARKER_PID, applied=applied)
+    # As commit() does, with the workers' segments added to the TOC (see rebuild).
+    kept = writer._merge_segments(None, None, None)
+    writer._commit_toc([*kept, *segments, writer._finalize_segment()])
+    writer._finish()
 
 
 def rebuild(session: Session, registry: Registry, store: IndexStore, *, progress: Callable[[Iterable[Any], int], Iterable[Any]],
