@@ -24,7 +24,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask, current_app
 from marshmallow import ValidationError
@@ -33,7 +33,7 @@ from sqlmodel import Session
 
 from catalogue import accounts, audit, changelog, classification, evaluation, products, registry
 from catalogue.contract import ProductSnapshot
-from catalogue.models import AuditEntry, Classification, Evaluation, Organisation, Product, ProductVersion, User, utcnow
+from catalogue.models import AuditEntry, Classification, Evaluation, Product, ProductVersion, User, utcnow
 
 # Entries per task sent to a worker: large enough that pickling is cheap, small
 # enough that both workers stay busy to the end of a batch.
@@ -149,11 +149,19 @@ class Pending:
 # --- Storing a run of new products ---------------------------------------------------------------
 
 
+class Supplier(NamedTuple):
+    """What storing needs of a supplier organisation, kept across an import's commits."""
+
+    id: int
+    name: str
+    slug: str
+
+
 @dataclass(frozen=True)
 class NewProduct:
     """A row that creates a product: where it goes and how it was judged."""
 
-    supplier: Organisation
+    supplier: Supplier
     external_ref: str | None
     slug: str
     judgement: Judgement

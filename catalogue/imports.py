@@ -39,7 +39,7 @@ from sqlmodel import Session, select
 
 from catalogue import accounts, audit, bulk, evaluation, permissions, products, registry, search, vocab
 from catalogue.contract import Question
-from catalogue.models import Organisation, Product, ProductVersion, User
+from catalogue.models import Product, ProductVersion, User
 from catalogue.schemas import ENTRY_FIELDS, ProductEntrySchema, flatten_errors
 
 FORMATS = ("csv", "json", "jsonl")
@@ -373,6 +373,7 @@ class _Importer:
         self.batch: list[RowResult] = []
         # (supplier id, external_ref) -> the row that stored it, to refuse a product listed twice.
         self.seen: dict[tuple[int, str], int] = {}
+        self.suppliers: dict[str | None, bulk.Supplier] = {}
 
     def apply(self, records: list[Record], pending: bulk.Pending) -> None:
         judgements = iter(pending.get())
@@ -406,10 +407,9 @@ class _Importer:
                 .join(ProductVersion, (ProductVersion.product_id == Product.id) & (ProductVersion.number == Product.latest_version_number))
                 .where(func.lower(ProductVersion.name).in_(names))
             ))
-        suppliers: dict[str | None, Organisation | None] = {}
-        run: list[tuple[Record, str, bulk.Judgement, Organisation]] = []
+        run: list[tuple[Record, str, bulk.Judgement, bulk.Supplier]] = []
         for record, ref, judgement in rows:
-            supplier = self._usable_supplier(suppliers, judgement.entry["supplier"])
+            supplier = self._usable_supplier(judgement.entry["supplier"])
             fast = (
                 supplier is not None
                 and (supplier.id, ref) not in self.seen
@@ -430,24 +430,28 @@ class _Importer:
                 known_names.add((key[0], judgement.entry["name"].lower()))
         self._insert_run(run)
 
-    def _usable_supplier(self, cache: dict[str | None, Organisation | None], name: str | None) -> Organisation | None:
-        """The existing organisation rows naming ``name`` are for, if this user may submit for it; else None.
+    def _usable_supplier(self, name: str | None) -> bulk.Supplier | None:
+        """The existing supplier that rows naming ``name`` are for, if this user may submit for it; else None.
 
         None sends the row down the one-at-a-time path, which creates a new
-        supplier or explains the refusal, inside the row's own savepoint.
+        supplier or explains the refusal, inside the row's own savepoint. The
+        answer is kept for the whole import: a file names each supplier many times.
         """
-        if name not in cache:
+        if name not in self.suppliers:
             supplier = None
             # A supplier still to be created is created only as part of its row.
             if name is None or accounts.organisation_by_name(self.session, name) is not None:
                 try:
-                    supplier = products.resolve_supplier(self.session, self.user, name)
+                    organisation = products.resolve_supplier(self.session, self.user, name)
+                    supplier = bulk.Supplier(organisation.id, organisation.name, organisation.slug)
                 except (products.ProductProblem, accounts.AccountError):
                     pass
-            cache[name] = supplier
-        return cache[name]
+            if supplier is not None:  # one that is refused may be created by a later row
+                self.suppliers[name] = supplier
+            return supplier
+        return self.suppliers[name]
 
-    def _insert_run(self, run: list[tuple[Record, str, bulk.Judgement, Organisation]]) -> None:
+    def _insert_run(self, run: list[tuple[Record, str, bulk.Judgement, bulk.Supplier]]) -> None:
         """Insert a run of new products together; if the database refuses it, apply its rows one by one."""
         if not run:
             return

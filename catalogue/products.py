@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func
@@ -93,8 +94,8 @@ def get_by_slug(session: Session, slug: str) -> Product | None:
     return session.exec(select(Product).where(Product.slug == slug)).first()
 
 
-def allocate_slugs(session: Session, wanted: list[tuple[str, Organisation]]) -> list[str]:
-    """Slugs for new products, one per (name, supplier), as if each were created in turn.
+def allocate_slugs(session: Session, wanted: Sequence[tuple[str, Any]]) -> list[str]:
+    """Slugs for new products, one per (name, supplier with a ``slug``), as if each were created in turn.
 
     A product's slug is its name's; when another product has that, the name's
     plus the supplier's; then ``-2``, ``-3``… until one is free. The likely
