@@ -302,7 +302,8 @@ def run(
         records: Iterable[Record] = _read(source, fmt, installed)
         if progress is not None:
             records = progress(records, total)
-        with bulk.Judges(processes, default_supplier=_own_supplier(user)) as judges:
+        own = products.own_supplier(user)
+        with bulk.Judges(processes, default_supplier=own.name if own else None) as judges:
             # Judging batch k+1 in the workers while this process stores batch k.
             waiting: tuple[list[Record], bulk.Pending] | None = None
             for batch in _batches(records, batch_size):
@@ -325,13 +326,6 @@ def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
             batch = []
     if batch:
         yield batch
-
-
-def _own_supplier(user: User) -> str | None:
-    """The supplier a row without one is for: the importing supplier's own organisation."""
-    if user.role == "supplier" and user.organisation is not None:
-        return user.organisation.name
-    return None
 
 
 @contextlib.contextmanager

@@ -49,8 +49,8 @@ def entry_of(version: ProductVersion) -> dict[str, Any]:
 def resolve_supplier(session: Session, user: User, supplier_name: str | None) -> Organisation:
     """The organisation an entry is submitted for, checking ``user`` may submit for it."""
     if supplier_name is None:
-        if user.role == "supplier" and user.organisation is not None:
-            return user.organisation
+        if (own := own_supplier(user)) is not None:
+            return own
         raise ProductProblem(422, "Say which supplier this product belongs to.", {"supplier": ["Name the supplier organisation."]})
     organisation = accounts.organisation_by_name(session, supplier_name)
     if organisation is None:
@@ -74,6 +74,11 @@ def resolve_supplier(session: Session, user: User, supplier_name: str | None) ->
             {"supplier": [f"You may not submit for {supplier_name}."]},
         )
     return organisation
+
+
+def own_supplier(user: User) -> Organisation | None:
+    """The supplier an entry that names none is for: a supplier user's own organisation."""
+    return user.organisation if user.role == "supplier" else None
 
 
 def _own_name(user: User) -> str:
