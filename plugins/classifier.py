@@ -16,7 +16,9 @@ only with evidence from several products, never to fix one example.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from catalogue.contract import ProductSnapshot, Signal
 from catalogue.hookspecs import hookimpl
@@ -28,16 +30,64 @@ FIELD_WEIGHT = {"ai_features": 1.0, "summary": 0.4, "description": 0.3}
 MAX_CHARS = 6000
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+class Text(NamedTuple):
+    """A field's text, and the copy of it that the phrase patterns search.
+
+    Python's ``re`` runs case-insensitive patterns about three times slower than
+    case-sensitive ones, and classifying is most of the cost of a bulk import.
+    ASCII text (nearly every entry) is searched as a lower-cased copy by
+    lower-cased patterns: the same matches at the same offsets, so excerpts
+    still quote ``original``. Other text is searched as written, ignoring case.
+    """
+
+    original: str
+    searched: str
+    lowered: bool
+
+    @classmethod
+    def of(cls, text: str) -> Text:
+        return cls(text, text.lower(), True) if text.isascii() else cls(text, text, False)
+
+    def part(self, start: int, end: int) -> Text:
+        return Text(self.original[start:end], self.searched[start:end], self.lowered)
+
+    def sentences(self) -> list[Text]:
+        parts, start = [], 0
+        for gap in SENTENCE_END.finditer(self.original):
+            parts.append(self.part(start, gap.start()))
+            start = gap.end()
+        parts.append(self.part(start, len(self.original)))
+        return parts
+
+
+class Phrases:
+    """A case-insensitive pattern, compiled for text as written and for a lower-cased copy (see ``Text``)."""
+
+    __slots__ = ("any_case", "lower_case")
+
+    def __init__(self, expression: str) -> None:
+        if re.search(r"\\[A-Z]", expression):
+            # Lower-casing would turn \S, \W, \B or \D into their opposites.
+            raise ValueError(f"write the upper-case escapes in {expression!r} another way")
+        self.any_case = re.compile(expression, re.IGNORECASE)
+        self.lower_case = re.compile(expression.lower())
+
+    def finditer(self, text: Text) -> Iterator[re.Match[str]]:
+        return (self.lower_case if text.lowered else self.any_case).finditer(text.searched)
+
+    def search(self, text: Text) -> re.Match[str] | None:
+        return (self.lower_case if text.lowered else self.any_case).search(text.searched)
+
+
 @dataclass(frozen=True)
 class UseCasePattern:
     use_case: str
     kind: str
     reason: str
-    pattern: re.Pattern[str]
-
-
-def _p(expression: str) -> re.Pattern[str]:
-    return re.compile(expression, re.IGNORECASE)
+    pattern: Phrases
 
 
 PUPIL = r"(?:pupils?|students?|learners?|children|child|kids|young people)"
@@ -48,7 +98,7 @@ USE_CASES = (
         "lesson_planning",
         "workflow",
         "the AI helps teachers plan lessons",
-        _p(
+        Phrases(
             r"lesson plan|planning|plan (?:\w+ ){0,2}(?:lessons?|units?|sequences?|faster)|schemes? of work|medium[- ]term|unit plans?|curriculum maps?"
         ),
     ),
@@ -56,7 +106,7 @@ USE_CASES = (
         "resource_creation",
         "workflow",
         "the AI drafts teaching resources for teachers",
-        _p(
+        Phrases(
             r"worksheets?|slides?|resources?|question banks?|generat\w* (?:quiz\w*|questions|activities|materials|texts)|differentiat\w+|exit tickets?|retrieval practice (?:quizzes|questions) for"
         ),
     ),
@@ -64,13 +114,13 @@ USE_CASES = (
         "marking_feedback",
         "workflow",
         "the AI helps teachers mark work",
-        _p(r"\bmark(?:ing|s|ed)?\b(?! ?down)|grading|moderat\w+|mark schemes?|assess\w* (?:essays|scripts|coursework)"),
+        Phrases(r"\bmark(?:ing|s|ed)?\b(?! ?down)|grading|moderat\w+|mark schemes?|assess\w* (?:essays|scripts|coursework)"),
     ),
     UseCasePattern(
         "report_writing",
         "workflow",
         "the AI drafts school reports",
-        _p(
+        Phrases(
             r"report comments?|reports? (?:to|for) parents|end[- ]of[- ](?:year|term) reports?|school reports?|(?:writ|draft)\w* (?:\w+ ){0,3}reports?"
         ),
     ),
@@ -78,7 +128,7 @@ USE_CASES = (
         "admin_communication",
         "workflow",
         "the AI handles admin and communications for staff",
-        _p(
+        Phrases(
             r"letters?|e-?mails?|newsletters?|parent(?:s|al)? (?:communication|messages?|updates)|messages? to (?:parents|families)|timetabl\w+|cover (?:work|supervision|arrangements)|minutes|polic(?:y|ies)|admin\w*|rotas?|risk assessments?|observations?|learning journals?|record[- ]keeping"
         ),
     ),
@@ -86,7 +136,7 @@ USE_CASES = (
         "data_insight",
         "workflow",
         "the AI analyses school data for staff",
-        _p(
+        Phrases(
             r"attendance|analytics|dashboards?|\bMIS\b|data (?:analysis|insights?)|trends|predict\w* (?:attainment|attendance|risk|outcomes)|at[- ]risk"
         ),
     ),
@@ -94,7 +144,7 @@ USE_CASES = (
         "send_administration",
         "workflow",
         "the AI drafts SEND paperwork for staff",
-        _p(
+        Phrases(
             r"\bEHCP?s?\b|education,? health and care|\bIEPs?\b|individual education plans?|provision maps?|one[- ]page profiles?|annual reviews?|support plans?|\bSENCO"
         ),
     ),
@@ -102,13 +152,13 @@ USE_CASES = (
         "leadership",
         "workflow",
         "the AI supports leaders and governors",
-        _p(r"governors?|governance|trust boards?|self[- ]evaluation|\bSEF\b|improvement plans?|board papers?|leadership"),
+        Phrases(r"governors?|governance|trust boards?|self[- ]evaluation|\bSEF\b|improvement plans?|board papers?|leadership"),
     ),
     UseCasePattern(
         "tutoring",
         "teaching_learning",
         "pupils are tutored by the AI",
-        _p(
+        Phrases(
             r"\btutor(?:s|ing)?\b|homework help|help(?:s|ing)? (?:\w+ )?with (?:their )?homework|explains? (?:the |any |each )?(?:mistakes?|task|idea|difficult words|steps)|step[- ]by[- ]step (?:help|hints|explanations)|socratic|hints?\b|explains? (?:concepts|ideas|mistakes) to"
         ),
     ),
@@ -116,7 +166,7 @@ USE_CASES = (
         "adaptive_practice",
         "teaching_learning",
         "the AI adapts practice to each pupil",
-        _p(
+        Phrases(
             r"adaptive|adapts? (?:to|the difficulty)|personalised (?:practice|questions|learning paths?|pathways?)|spaced repetition|next question|mastery|practice (?:questions|sets) (?:tailored|adjusted)"
         ),
     ),
@@ -124,7 +174,7 @@ USE_CASES = (
         "feedback_to_pupils",
         "teaching_learning",
         "pupils get feedback from the AI",
-        _p(
+        Phrases(
             rf"feedback (?:\w+ )?(?:to|for) (?:the |each )?{PUPIL}|{PUPIL} (?:receive|get|see) (?:instant |immediate |personalised )?feedback|instant feedback|immediate feedback"
         ),
     ),
@@ -132,7 +182,7 @@ USE_CASES = (
         "assessment_of_pupils",
         "teaching_learning",
         "the AI assesses pupils directly",
-        _p(
+        Phrases(
             r"diagnostic|baseline assessment|proctor\w*|invigilat\w*|assess(?:es)? (?:each |the )?(?:pupil|child|student)s?'? (?:reading|level|understanding)|adaptive tests?|placement test"
         ),
     ),
@@ -140,7 +190,7 @@ USE_CASES = (
         "reading_writing_support",
         "teaching_learning",
         "the AI supports pupils' reading or writing",
-        _p(
+        Phrases(
             rf"read(?:s|ing)? (?:\w+ )?aloud|reading fluency|phonics|decod\w+|comprehension|{PUPIL}'? (?:writing|spelling)|writing (?:coach|support|buddy)|sentence starters"
         ),
     ),
@@ -148,7 +198,7 @@ USE_CASES = (
         "language_learning",
         "teaching_learning",
         "the AI helps pupils learn a language",
-        _p(
+        Phrases(
             r"\bEAL\b|english as an additional language|language learning|pronunciation|speaking practice|conversation practice|new arrivals|modern foreign languages?|\bMFL\b|home languages?"
         ),
     ),
@@ -156,7 +206,7 @@ USE_CASES = (
         "accessibility_send",
         "teaching_learning",
         "the AI helps pupils with SEND or disabilities access learning",
-        _p(
+        Phrases(
             r"text[- ]to[- ]speech|speech[- ]to[- ]text|dyslexi\w+|\bAAC\b|augmentative|symbols?\b|visual(?:ly)? impair\w+|assistive|simplif\w+ (?:text|language) for|communication aids?"
         ),
     ),
@@ -164,7 +214,7 @@ USE_CASES = (
         "creativity",
         "teaching_learning",
         "pupils create with the AI",
-        _p(
+        Phrases(
             rf"{PUPIL} (?:can )?(?:create|make|generate|design|compose) (?:their own )?(?:stories|images|pictures|art|music|comics|characters)|story (?:generator|maker|creation)|image (?:model|generat\w+)|generat\w+ (?:images|pictures|artwork|music)|(?:write|writing) (?:their own )?stories"
         ),
     ),
@@ -172,7 +222,7 @@ USE_CASES = (
         "ai_literacy",
         "teaching_learning",
         "pupils learn about AI itself",
-        _p(
+        Phrases(
             r"AI literacy|about (?:how )?AI works|learn(?:s|ing)? about (?:AI|artificial intelligence)|prompt(?:ing)? skills|evaluate AI (?:outputs|answers)"
         ),
     ),
@@ -180,31 +230,31 @@ USE_CASES = (
         "live_classroom",
         "teaching_learning",
         "the AI takes part in live lessons with pupils",
-        _p(
+        Phrases(
             rf"live (?:quiz\w*|lessons?|classroom)|during (?:the )?lessons?,? {PUPIL}|class discussions?|{PUPIL} (?:respond|answer) (?:live|in real time)"
         ),
     ),
 )
 
 # Who receives the AI's output: the heart of the decision rule.
-PUPILS_USE_AI = _p(
+PUPILS_USE_AI = Phrases(
     rf"{PUPIL}[^.;]{{0,50}}\b(?:ask|asks|chat|chats|talk|talks|type|types|speak|speaks|practis\w*|answer|answers|interact\w*|converse\w*|work (?:with|through)|receive|receives|use|uses|prompt|prompts|play|plays|write|writes|compose|composes|press|presses|tap|taps|get|gets|have|has)\b[^.;]{{0,40}}\b(?:AI|assistant|chatbot|bot|tutor|model|it)\b"
     rf"|(?:AI|assistant|chatbot|bot|tutor|avatar)[^.;]{{0,40}}\b(?:talks|speaks|responds|replies|listens|asks|guides|coaches|helps|supports|reads|explains|answers|adapts|quizzes)\b[^.;]{{0,30}}(?:to |with |for )?(?:each |the |a |their )?{PUPIL}"
     rf"|\bfor {PUPIL},|{PUPIL} (?:get|have|receive) (?:an? )?(?:AI|filtered|personal)"
 )
-STAFF_USE_AI = _p(
+STAFF_USE_AI = Phrases(
     rf"{STAFF}[^.;]{{0,50}}\b(?:type|types|enter|enters|upload|uploads|paste|pastes|ask|asks|generate|generates|draft|drafts|create|creates|use|uses|choose|chooses|select|selects|request|requests|prompt|prompts)\b"
     rf"|(?:for|helps|saves) {STAFF}|{STAFF} (?:get|gets|receive|receives) (?:an? )?AI"
 )
-REVIEWED_BEFORE_PUPILS = _p(
+REVIEWED_BEFORE_PUPILS = Phrases(
     rf"(?:review|reviews|check|checks|edit|edits|approve|approves|adapt|adapts)[^.;]{{0,60}}before[^.;]{{0,40}}(?:shar\w+|us\w+|sen\w+|giv\w+|releas\w+|publish\w+|set\w*)"
     rf"|reviewed (?:and \w+ )?by (?:a |the )?{STAFF}|(?:teacher|staff)[- ](?:approved|reviewed)|teacher in the loop|human in the loop"
 )
-UNREVIEWED_TO_PUPILS = _p(
+UNREVIEWED_TO_PUPILS = Phrases(
     rf"(?:straight|directly|automatically|instantly) (?:\w+ )?(?:to|with) (?:the )?{PUPIL}|to (?:the |each )?{PUPIL} (?:straight away|immediately|instantly|in real time)|(?:on their own screens?|to them) (?:straight away|immediately|instantly)|no (?:teacher|staff) (?:approval|review)|(?:teacher|staff) (?:does not|doesn't|do not|don't) (?:approve|review|check)|without (?:a |any )?(?:teacher|staff|human) (?:review|checking|check|seeing)"
     rf"|(?:sent|returned|released|delivered|shown) (?:straight|directly|automatically) to {PUPIL}"
 )
-STAFF_ONLY_AI = _p(
+STAFF_ONLY_AI = Phrases(
     rf"(?:only|just|solely) (?:by |for )?(?:the )?(?:teachers|staff|adults|senco|leaders)|{PUPIL}[^.;]{{0,50}}\b(?:do not|don't|never|cannot|can't) (?:use|see|access|interact with|talk to|chat with)[^.;]{{0,30}}(?:AI|assistant|feature|tool|it)"
     rf"|{PUPIL}[^.;]{{0,50}}\bnever (?:\w+ ){{0,2}}the AI"
     rf"|not (?:pupil|student|child)[- ](?:facing)|staff[- ](?:only|facing)|no (?:pupil|student|child) access|behind the teacher"
@@ -212,33 +262,31 @@ STAFF_ONLY_AI = _p(
 )
 
 
-NEGATION = re.compile(r"\b(?:never|not|no|nor|cannot|without)\b|n't\b", re.IGNORECASE)
+NEGATION = Phrases(r"\b(?:never|not|no|nor|cannot|without)\b|n't\b")
 
 
-def _affirmed(pattern: re.Pattern[str], text: str, *, negative_phrasing: bool = False) -> re.Match[str] | None:
+def _affirmed(pattern: Phrases, text: Text, *, negative_phrasing: bool = False) -> re.Match[str] | None:
     """The first match not negated ("never sent directly to pupils", "pupils … never use the AI").
 
     A negation just before the match, or inside it, voids it — unless the
     pattern itself is phrased negatively ("without teacher review").
     """
     for match in pattern.finditer(text):
-        before = text[max(0, match.start() - 25) : match.start()]
-        if NEGATION.search(before) or (not negative_phrasing and NEGATION.search(match.group())):
+        before = text.part(max(0, match.start() - 25), match.start())
+        if NEGATION.search(before) or (not negative_phrasing and NEGATION.search(text.part(*match.span()))):
             continue
         return match
     return None
 
 
-def _excerpt(text: str, match: re.Match[str], room: int = 40) -> str:
-    start, end = max(0, match.start() - room), min(len(text), match.end() + room)
-    snippet = " ".join(text[start:end].split())
-    return ("…" if start else "") + snippet + ("…" if end < len(text) else "")
+def _excerpt(text: Text, match: re.Match[str], room: int = 40) -> str:
+    original = text.original
+    start, end = max(0, match.start() - room), min(len(original), match.end() + room)
+    snippet = " ".join(original[start:end].split())
+    return ("…" if start else "") + snippet + ("…" if end < len(original) else "")
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
-
-
-def _sentence_audience(sentence: str) -> str | None:
+def _sentence_audience(sentence: Text) -> str | None:
     """Whom the AI serves in one sentence: "teaching_learning" (pupils), "workflow" (staff), or None if unclear."""
     pupils = _affirmed(PUPILS_USE_AI, sentence) or _affirmed(UNREVIEWED_TO_PUPILS, sentence, negative_phrasing=True)
     staff = _affirmed(STAFF_USE_AI, sentence) or _affirmed(REVIEWED_BEFORE_PUPILS, sentence) or STAFF_ONLY_AI.search(sentence)
@@ -260,13 +308,13 @@ def _text_signals(product: ProductSnapshot) -> list[Signal]:
     signals: list[Signal] = []
     seen: set[str] = set()
     for field_name, field_weight in FIELD_WEIGHT.items():
-        text = getattr(product, field_name)[:MAX_CHARS]
+        text = Text.of(getattr(product, field_name)[:MAX_CHARS])
         # One search over the whole field first: most use cases are absent, and
         # skipping them keeps classification cheap on long texts.
         candidates = [p for p in USE_CASES if p.use_case not in seen and p.pattern.search(text)]
         if not candidates:
             continue
-        sentences = SENTENCE_END.split(text) if field_name == "ai_features" else [text]
+        sentences = text.sentences() if field_name == "ai_features" else [text]
         for sentence in sentences:
             audience: str | None = None
             audience_known = field_name != "ai_features"
@@ -298,7 +346,7 @@ def _text_signals(product: ProductSnapshot) -> list[Signal]:
 
 def _audience_signals(product: ProductSnapshot) -> list[Signal]:
     """Who uses the AI and whether a teacher stands between it and the pupils, from the AI features text."""
-    text = product.ai_features[:MAX_CHARS]
+    text = Text.of(product.ai_features[:MAX_CHARS])
     signals: list[Signal] = []
     checks = (
         (PUPILS_USE_AI, "teaching_learning", "the AI features describe pupils using the AI themselves", 1.5),

@@ -7,6 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from catalogue import classification
@@ -112,6 +114,40 @@ def test_the_ai_features_count_more_than_the_platform_description():
     )
     by_use_case = {s.use_case: s for s in signals if s.use_case}
     assert by_use_case["lesson_planning"].weight > by_use_case["tutoring"].weight
+
+
+# --- the lower-cased fast path finds exactly what case-insensitive search finds ------------
+
+ALL_PHRASES = [p.pattern for p in classifier.USE_CASES] + [
+    classifier.PUPILS_USE_AI,
+    classifier.STAFF_USE_AI,
+    classifier.REVIEWED_BEFORE_PUPILS,
+    classifier.UNREVIEWED_TO_PUPILS,
+    classifier.STAFF_ONLY_AI,
+    classifier.NEGATION,
+]
+# Words the patterns look for, words that are near misses, and characters whose case rules are unusual.
+WORDS = (
+    "pupils teachers staff AI the lesson plans marks marking reports parents EHCP tutor hints phonics EAL MFL "
+    "feedback instantly directly never not don't only reviewed before sharing worksheets attendance at-risk "
+    "governors SEF adaptive mastery read aloud dyslexia AAC stories live quiz İstanbul ſchool Kelvin café"
+).split() + [".", ";", ",", "K", "ß"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(["lower", "upper", "title", "as is"])), max_size=40),
+)
+def test_phrases_match_the_same_spans_as_case_insensitive_search(words):
+    text = " ".join(getattr(word, case)() if case != "as is" else word for word, case in words)
+    for phrases in ALL_PHRASES:
+        fast = [m.span() for m in phrases.finditer(classifier.Text.of(text))]
+        assert fast == [m.span() for m in phrases.any_case.finditer(text)], phrases.any_case.pattern
+
+
+def test_upper_case_escapes_are_refused_because_lower_casing_would_invert_them():
+    with pytest.raises(ValueError, match="upper-case escapes"):
+        classifier.Phrases(r"pupils\S+")
 
 
 # --- deciding ------------------------------------------------------------------
