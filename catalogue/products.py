@@ -24,9 +24,14 @@ from catalogue.schemas import ENTRY_FIELDS, ProductEntrySchema
 __all__ = ["ProductProblem"]  # re-exported: callers catch products.ProductProblem
 
 
+# One instance for every call: building a schema deep-copies its fields, which
+# cost as much as the validation itself. ``load`` keeps no state on the schema.
+_ENTRY_SCHEMA = ProductEntrySchema()
+
+
 def validate_entry(data: Any) -> dict[str, Any]:
     """Validate a complete product entry; raise ``marshmallow.ValidationError`` listing every problem."""
-    return ProductEntrySchema().load(data)
+    return _ENTRY_SCHEMA.load(data)
 
 
 def content_hash(entry: dict[str, Any]) -> str:
