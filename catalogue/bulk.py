@@ -73,7 +73,8 @@ def judge_valid(entry: dict[str, Any], *, slug: str, supplier: str, runner: eval
     snapshot = ProductSnapshot.from_entry(entry | {"supplier": supplier}, slug=slug, version=1)
     result = classification.classify(installed, snapshot)
     # A new version has no verified evidence yet: verifications point at a version id.
-    evaluations = [evaluation.evaluation_values(e, runner.run(e, snapshot), set()) for e in installed.evaluators.values()]
+    evaluators = list(installed.evaluators.values())
+    evaluations = [evaluation.evaluation_values(e, run, set()) for e, run in zip(evaluators, runner.run(evaluators, snapshot), strict=True)]
     return Judgement(
         entry=entry,
         content_hash=products.content_hash(products.stored_fields(entry)),

@@ -44,9 +44,10 @@ class IsolatedRunner:
     """Calls evaluators on a worker thread, giving up on any that exceed ``timeout`` seconds.
 
     One long-lived daemon thread keeps the cost per call small (re-evaluating
-    the whole register makes hundreds of thousands of calls). A call that times
-    out leaves its thread behind — Python cannot stop a thread — and the next
-    call starts a fresh one; being a daemon, the stuck thread never blocks exit.
+    the whole register makes hundreds of thousands of calls), and all the
+    evaluators of one snapshot go to it in one hand-off. A call that times out
+    leaves its thread behind — Python cannot stop a thread — and the remaining
+    calls go to a fresh one; being a daemon, the stuck thread never blocks exit.
     """
 
     def __init__(self, timeout: float) -> None:
@@ -61,22 +62,43 @@ class IsolatedRunner:
             self._jobs = jobs
         return self._jobs
 
-    def run(self, evaluator: Evaluator, snapshot: ProductSnapshot) -> RunResult:
+    def run(self, evaluators: Sequence[Evaluator], snapshot: ProductSnapshot) -> list[RunResult]:
+        """Each evaluator's result on ``snapshot``, in the order given."""
         # One caller at a time per runner: threaded web servers share the app's runner.
         with self._lock:
-            done = threading.Event()
-            outcome: dict[str, Any] = {}
-            self._worker_queue().put((evaluator.evaluate, snapshot, outcome, done))
-            if not done.wait(self.timeout):
-                self._jobs = None  # abandon the stuck worker
-                return RunResult("failed", error=f"It took longer than {self.timeout:g} seconds and was stopped.")
-        if "error" in outcome:
-            exc = outcome["error"]
-            return RunResult("failed", error=f"It raised {type(exc).__name__}: {exc}")
-        try:
-            return RunResult("complete", results=checked_results(evaluator, outcome["value"]))
-        except ValueError as exc:
-            return RunResult("failed", error=f"It returned malformed output: {exc}")
+            results: list[RunResult] = []
+            while len(results) < len(evaluators):
+                calls = [_Call(evaluator.evaluate) for evaluator in evaluators[len(results) :]]
+                abandoned = threading.Event()
+                self._worker_queue().put((snapshot, calls, abandoned))
+                for call in calls:
+                    # Each call has ``timeout`` seconds from the end of the one before.
+                    if not call.done.wait(self.timeout):
+                        abandoned.set()  # the stuck worker skips the rest if it ever returns
+                        self._jobs = None
+                        results.append(RunResult("failed", error=f"It took longer than {self.timeout:g} seconds and was stopped."))
+                        break
+                    results.append(_outcome(evaluators[len(results)], call))
+            return results
+
+
+class _Call:
+    __slots__ = ("function", "value", "error", "done")
+
+    def __init__(self, function: Any) -> None:
+        self.function = function
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+
+
+def _outcome(evaluator: Evaluator, call: _Call) -> RunResult:
+    if call.error is not None:
+        return RunResult("failed", error=f"It raised {type(call.error).__name__}: {call.error}")
+    try:
+        return RunResult("complete", results=checked_results(evaluator, call.value))
+    except ValueError as exc:
+        return RunResult("failed", error=f"It returned malformed output: {exc}")
 
 
 def current_runner() -> IsolatedRunner:
@@ -85,12 +107,15 @@ def current_runner() -> IsolatedRunner:
 
 def _work(jobs: queue.SimpleQueue) -> None:
     while True:
-        function, argument, outcome, done = jobs.get()
-        try:
-            outcome["value"] = function(argument)
-        except BaseException as exc:  # noqa: BLE001 - reported as the evaluation's failure
-            outcome["error"] = exc
-        done.set()
+        snapshot, calls, abandoned = jobs.get()
+        for call in calls:
+            if abandoned.is_set():
+                break
+            try:
+                call.value = call.function(snapshot)
+            except BaseException as exc:  # noqa: BLE001 - reported as the evaluation's failure
+                call.error = exc
+            call.done.set()
 
 
 def checked_results(evaluator: Evaluator, raw: Any) -> tuple[CriterionResult, ...]:
@@ -164,11 +189,8 @@ def evaluate_version(
     wanted = set(evaluator_ids) if evaluator_ids is not None else None
     # Evidence an evaluator verified for this version stays verified when it is re-evaluated.
     verified = set(session.exec(select(Verification.evaluator_id, Verification.criterion_id).where(Verification.version_id == version.id)))
-    rows = []
-    for evaluator in registry.evaluators.values():
-        if wanted is not None and evaluator.id not in wanted:
-            continue
-        rows.append(_record(version, evaluator, runner.run(evaluator, snapshot), verified))
+    evaluators = [e for e in registry.evaluators.values() if wanted is None or e.id in wanted]
+    rows = [_record(version, e, run, verified) for e, run in zip(evaluators, runner.run(evaluators, snapshot), strict=True)]
     session.add_all(rows)
     return rows
 

@@ -8,10 +8,12 @@ from importlib.metadata import EntryPoint
 import pytest
 from sqlmodel import select
 
+from catalogue import evaluation
 from catalogue import registry as registry_module
 from catalogue.contract import Criterion, CriterionResult, Evaluator, OverallQuality, Question
 from catalogue.hookspecs import ENTRY_POINT_GROUP, hookimpl
 from catalogue.models import Evaluation
+from catalogue.testing import make_product
 
 URL = "/api/v1/products"
 
@@ -166,6 +168,31 @@ def test_a_slow_evaluator_is_stopped_and_the_others_run(app, client, auth, suppl
     assert time.monotonic() - started < 1.5
     assert "longer than 0.2 seconds" in evaluation_of(body, "demo_eval")["error"]
     assert evaluation_of(body, "healthy")["status"] == "complete"
+
+
+def test_the_evaluators_after_a_stuck_one_run_once_each_on_a_fresh_thread():
+    calls: list[str] = []
+
+    def counted(name, pause=0.0):
+        def evaluate(product):
+            calls.append(name)
+            time.sleep(pause)
+            return [CriterionResult("D1", "met", "Because."), CriterionResult("D2", "met", "Logged.")]
+
+        return evaluate
+
+    evaluators = [
+        make_evaluator(counted("first"), id="first"),
+        make_evaluator(counted("stuck", pause=0.6), id="stuck"),
+        make_evaluator(counted("last"), id="last"),
+    ]
+    runner = evaluation.IsolatedRunner(timeout=0.2)
+    runs = runner.run(evaluators, make_product())
+    assert [run.status for run in runs] == ["complete", "failed", "complete"]
+    assert "longer than 0.2 seconds" in runs[1].error
+    time.sleep(0.8)  # the stuck call returns; its thread must not run "last" again
+    assert calls == ["first", "stuck", "last"]
+    assert [run.status for run in runner.run(evaluators[:1], make_product())] == ["complete"]
 
 
 def test_a_plugin_whose_hook_raises_is_reported_and_skipped(app, client, register_plugin):

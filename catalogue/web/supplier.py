@@ -183,8 +183,8 @@ def _preview(entry: dict[str, Any]) -> dict[str, Any]:
     category = classification.classify(installed, snapshot)
     scores = []
     runner = evaluation.current_runner()
-    for evaluator in installed.evaluators.values():
-        run = runner.run(evaluator, snapshot)
+    evaluators = list(installed.evaluators.values())
+    for evaluator, run in zip(evaluators, runner.run(evaluators, snapshot), strict=True):
         if run.status == "complete":
             score, red_lines = evaluation.score(evaluator, run.results)
             missing = sum(1 for r in run.results if r.outcome == "unknown")
