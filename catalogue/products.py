@@ -113,7 +113,8 @@ def allocate_slugs(session: Session, wanted: Sequence[tuple[str, Any]]) -> list[
     """
     bases = [accounts.slugify(name) for name, _ in wanted]
     likely = set(bases) | {f"{base}-{supplier.slug}" for base, (_, supplier) in zip(bases, wanted)}
-    known = {slug: True for slug in session.exec(select(Product.slug).where(Product.slug.in_(likely)))}  # slug -> taken
+    known = dict.fromkeys(likely, False)  # slug -> taken
+    known.update(dict.fromkeys(session.exec(select(Product.slug).where(Product.slug.in_(likely))), True))
 
     def taken(slug: str) -> bool:
         if slug not in known:

@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+import sqlalchemy
 from sqlmodel import Session, select
 
 from catalogue import accounts, imports, products, search, seeding
@@ -151,6 +152,24 @@ def test_a_slug_taken_by_a_concurrent_writer_sends_the_run_down_the_one_at_a_tim
     for row in report.rows:
         product = session.exec(select(Product).where(Product.slug == row.slug)).one()
         assert len(session.exec(select(Evaluation).join(ProductVersion).where(ProductVersion.product_id == product.id)).all()) >= 3
+
+
+def test_slugs_for_a_run_of_new_names_are_chosen_with_one_query(app, session):
+    supplier = accounts.create_organisation(session, name="Slug Test Ltd", kind="supplier", actor="test")
+    session.add(Product(slug="taken-name", supplier_id=supplier.id))
+    session.flush()
+    queries: list[str] = []
+    listen = lambda conn, cursor, statement, *args: queries.append(statement)  # noqa: E731
+    sqlalchemy.event.listen(session.get_bind(), "before_cursor_execute", listen)
+    try:
+        names = [("Taken Name", supplier), *((f"Fresh Name {n}", supplier) for n in range(50)), ("Fresh Name 1", supplier)]
+        slugs = products.allocate_slugs(session, names)
+    finally:
+        sqlalchemy.event.remove(session.get_bind(), "before_cursor_execute", listen)
+    assert slugs[0] == f"taken-name-{supplier.slug}"
+    assert slugs[2] == "fresh-name-1" and slugs[-1] == f"fresh-name-1-{supplier.slug}"
+    assert len(set(slugs)) == len(slugs)
+    assert len(queries) == 1, queries
 
 
 def test_a_large_import_is_indexed_by_worker_processes_and_matches_the_database(app, session, demo_entries, monkeypatch):
