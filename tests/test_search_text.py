@@ -180,6 +180,22 @@ def test_the_fast_indexing_analyzer_gives_the_standard_tokens():
             assert fast == standard, text
 
 
+def test_the_fast_postings_are_whooshs_positions_postings():
+    from whoosh.formats import Positions
+
+    from catalogue.search.analysis import RegisterAnalyzer, RegisterPositions
+
+    analyzer = RegisterAnalyzer()
+    seed = json.loads((Path(__file__).parents[1] / "seed" / "products.json").read_text())
+    samples = [entry[field] for entry in seed for field in index.TEXT_BOOSTS if field in entry]
+    samples += ["plans plan planning PLANS the plans", "İstanbul ÆSIR straße Ωmega", "", "x" * 300]
+    for text in samples:
+        fast = list(RegisterPositions(field_boost=2.5).word_values(text, analyzer, mode="index"))
+        standard = list(Positions(field_boost=2.5).word_values(text, analyzer.standard, mode="index"))
+        assert fast == standard, text
+    assert index.make_schema()["description"].format == RegisterPositions(field_boost=index.TEXT_BOOSTS["description"])
+
+
 def test_field_lengths_read_whole_equal_whooshs(searcher):
     for reader, _offset in searcher.reader().leaf_readers():
         for field in index.TEXT_BOOSTS:

@@ -5,7 +5,9 @@ a chain of four Python generators (tokenize, lowercase, drop stop words, stem)
 per token. When whoosh indexes a field it asks for nothing but positions, and
 that one case is done here in a single loop with a plain dict of stems; every
 other call (query parsing, highlighting) goes to the standard chain. Both give
-the same tokens, which a test checks on the seed data.
+the same tokens, which a test checks on the seed data. ``RegisterPositions``
+goes one step further for the text fields' postings: it gathers each stem's
+positions straight from that loop, without a token per word.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from whoosh.analysis import STOP_WORDS, StemmingAnalyzer
 from whoosh.analysis.acore import Composable, Token
 from whoosh.analysis.tokenizers import default_pattern
+from whoosh.formats import Positions
 from whoosh.lang import porter2
 
 MIN_WORD_LENGTH = 2  # StemmingAnalyzer's default: shorter words are dropped like stop words
@@ -56,14 +59,41 @@ class RegisterAnalyzer(Composable):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         token.boost = 1.0
         token.stopped = False
-        position = None
-        for place, match in enumerate(default_pattern.finditer(value)):
-            word = match.group(0).lower()
-            if len(word) < MIN_WORD_LENGTH or word in STOP_WORDS:
-                continue
-            token.text = _stem(word)
-            if positions:
-                # As StopFilter renumbers: the first kept word keeps its place, later ones follow on.
-                position = start_pos + place if position is None else position + 1
-                token.pos = position
+        for token.text, token.pos in _indexed_words(value, start_pos):
             yield token
+
+
+def _indexed_words(value: str, start_pos: int) -> Iterator[tuple[str, int]]:
+    """Each kept word's stem and position, as the standard chain numbers them."""
+    position = None
+    for place, match in enumerate(default_pattern.finditer(value)):
+        word = match.group(0).lower()
+        if len(word) < MIN_WORD_LENGTH or word in STOP_WORDS:
+            continue
+        # As StopFilter renumbers: the first kept word keeps its place, later ones follow on.
+        position = start_pos + place if position is None else position + 1
+        yield _stem(word), position
+
+
+class RegisterPositions(Positions):
+    """whoosh's ``Positions`` postings, gathered in one pass when ``RegisterAnalyzer`` indexes.
+
+    ``Positions.word_values`` pulls a ``Token`` through the analyzer for every
+    word and sums each one's boost; the indexing analyzer's boosts are all 1, so
+    a word's weight is its frequency times the field's boost. The postings are
+    the same bytes (tested), so indexes written either way are one format.
+    """
+
+    def word_values(self, value: str, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        if not isinstance(analyzer, RegisterAnalyzer) or kwargs.get("mode") != "index" or len(kwargs) > 1:
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        places: dict[str, list[int]] = {}
+        for stem, position in _indexed_words(value, 0):
+            if stem in places:
+                places[stem].append(position)
+            else:
+                places[stem] = [position]
+        boost = self.field_boost
+        for stem, positions in places.items():
+            yield stem, len(positions), len(positions) * boost, self.encode(positions)

@@ -46,7 +46,7 @@ from whoosh.writing import SegmentWriter
 
 from catalogue import changelog
 from catalogue.registry import Registry
-from catalogue.search.analysis import RegisterAnalyzer
+from catalogue.search.analysis import RegisterAnalyzer, RegisterPositions
 from catalogue.search.arrays import WholeLengths
 from catalogue.search.documents import KEYWORD_FIELDS, Card, build_cards, public_product_ids
 
@@ -88,7 +88,7 @@ def make_schema() -> Schema:
         "card": STORED,
         "applied": STORED,
     }
-    fields |= {name: TEXT(analyzer=analyzer, field_boost=boost) for name, boost in TEXT_BOOSTS.items()}
+    fields |= {name: _text_field(analyzer, boost) for name, boost in TEXT_BOOSTS.items()}
     # scorable only so that whoosh keeps their (unused) lengths in a column: without
     # one, writing each posting looks for the column file on disk again.
     fields |= {facet: KEYWORD(commas=True, lowercase=False, scorable=True) for facet in KEYWORD_FIELDS}
@@ -99,6 +99,12 @@ def make_schema() -> Schema:
     # merges segments. One shift step, so each score is a single indexed term.
     schema.add("score_*", NUMERIC(int, bits=8, shift_step=8, signed=False, sortable=True, default=NO_SCORE), glob=True)
     return schema
+
+
+def _text_field(analyzer: RegisterAnalyzer, boost: float) -> TEXT:
+    field = TEXT(analyzer=analyzer, field_boost=boost)
+    field.format = RegisterPositions(field_boost=boost)  # the same postings as TEXT's own, computed faster
+    return field
 
 
 def _number_column(typecode: str, default: int) -> COLUMN:
