@@ -55,7 +55,9 @@ def register_plugins(app: Flask) -> None:
 def register_search(app: Flask) -> None:
     from catalogue.search import SearchService
 
-    app.extensions["catalogue.search"] = SearchService(Path(app.config["INDEX_DIR"]), app.extensions["catalogue.registry"])
+    app.extensions["catalogue.search"] = SearchService(
+        Path(app.config["INDEX_DIR"]), app.extensions["catalogue.registry"], writer_memory_mb=app.config["INDEX_WRITER_MEMORY_MB"]
+    )
 
 
 def register_error_handlers(app: Flask) -> None:

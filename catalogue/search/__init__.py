@@ -28,9 +28,9 @@ Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 
 
 class SearchService:
-    def __init__(self, index_dir: Path, registry: Registry) -> None:
+    def __init__(self, index_dir: Path, registry: Registry, *, writer_memory_mb: int) -> None:
         self.registry = registry
-        self.store = index.IndexStore(index_dir)
+        self.store = index.IndexStore(index_dir, writer_memory_mb=writer_memory_mb)
         self.engine = SearchEngine(self.store, score_keys=("overall", *registry.evaluators))
 
     def search(self, params: SearchParams) -> SearchResults:

@@ -138,6 +138,9 @@ class IndexStore:
     """The index directory: ``root/current`` points at the live generation directory."""
 
     root: Path
+    # What each segment-writing worker may hold of postings before sorting them on
+    # disk in runs, which makes writing a third slower (see the INDEX_WRITER_MEMORY_MB setting).
+    writer_memory_mb: int = 2048
 
     @property
     def pointer(self) -> Path:
@@ -248,7 +251,7 @@ def catch_up(session: Session, registry: Registry, store: IndexStore, *, wait: f
                 return applied
             product_ids = sorted({product_id for _, product_id in entries})
             if processes > 1 and len(product_ids) >= PARALLEL_MIN:
-                _apply_in_processes(writer, session, registry, Path(ix.storage.folder), product_ids, processes, entries[-1][0])
+                _apply_in_processes(writer, session, registry, store, Path(ix.storage.folder), product_ids, processes, entries[-1][0])
             else:
                 _apply(writer, session, registry, product_ids)
                 writer.update_document(key=LOG_KEY, pid=MARKER_PID, applied=entries[-1][0])
@@ -268,13 +271,14 @@ def _apply(writer: Any, session: Session, registry: Registry, product_ids: Itera
             writer.update_document(**document(card))
 
 
-def _apply_in_processes(writer: IndexWriter, session: Session, registry: Registry, directory: Path, product_ids: list[int],
-                        processes: int, applied: int) -> None:
+def _apply_in_processes(writer: IndexWriter, session: Session, registry: Registry, store: IndexStore, directory: Path,
+                        product_ids: list[int], processes: int, applied: int) -> None:
     """``_apply`` and commit, with the products' new documents written by forked workers as their own segments."""
     # Each product's old document goes (if it has one); the workers write the public ones anew.
     for product_id in product_ids:
         writer.delete_by_term("key", str(product_id))
-    segments, _ = _write_in_processes(session, registry, directory, product_ids, processes, progress=lambda items, total: items)
+    segments, _ = _write_in_processes(session, registry, directory, product_ids, processes, memory_mb=store.writer_memory_mb,
+                                      progress=lambda items, total: items)
     writer.update_document(key=LOG_KEY, pid=MARKER_PID, applied=applied)
     # As commit() does, with the workers' segments added to the TOC (see rebuild).
     kept = writer._merge_segments(None, None, None)
@@ -299,7 +303,8 @@ def rebuild(session: Session, registry: Registry, store: IndexStore, *, progress
     processes = processes or max(1, min(os.cpu_count() or 1, 4, -(-len(ids) // 1000)))
     writer = IndexWriter(ix)
     try:
-        segments, count = _write_in_processes(session, registry, directory, ids, processes, progress)
+        segments, count = _write_in_processes(session, registry, directory, ids, processes, memory_mb=store.writer_memory_mb,
+                                              progress=progress)
         writer.add_document(key=LOG_KEY, pid=MARKER_PID, applied=position)
         # As whoosh's own multi-process writer commits (whoosh.multiproc.MpWriter):
         # the workers' finished segments plus the writer's own, in one new TOC.
@@ -314,16 +319,16 @@ def rebuild(session: Session, registry: Registry, store: IndexStore, *, progress
     return count
 
 
-def _write_in_processes(session: Session, registry: Registry, directory: Path, ids: list[int], processes: int,
-                        progress: Callable[[Iterable[Any], int], Iterable[Any]]) -> tuple[list[Any], int]:
+def _write_in_processes(session: Session, registry: Registry, directory: Path, ids: list[int], processes: int, *,
+                        memory_mb: int, progress: Callable[[Iterable[Any], int], Iterable[Any]]) -> tuple[list[Any], int]:
     """Run ``_write_slice`` in ``processes`` forked workers; returns their segments and how many products they wrote."""
     # fork, not spawn: the workers inherit the loaded plugins and the database engine.
     context = multiprocessing.get_context("fork")
     messages = context.Queue()
     size = -(-len(ids) // processes) if ids else 0
     workers = [
-        context.Process(target=_write_slice, args=(n, session.get_bind(), registry, str(directory), ids[start : start + size], messages),
-                        name=f"catalogue-reindex-{n}", daemon=True)
+        context.Process(target=_write_slice, name=f"catalogue-reindex-{n}", daemon=True,
+                        args=(n, session.get_bind(), registry, str(directory), ids[start : start + size], memory_mb, messages))
         for n, start in enumerate(range(0, len(ids), size or 1))
     ]
     for worker in workers:
@@ -365,7 +370,8 @@ def _products_done(messages: Any, workers: list[Any], results: dict[int, tuple[A
 PROGRESS_EVERY = 100
 
 
-def _write_slice(slice_number: int, engine: Any, registry: Registry, directory: str, ids: list[int], messages: Any) -> None:
+def _write_slice(slice_number: int, engine: Any, registry: Registry, directory: str, ids: list[int], memory_mb: int,
+                 messages: Any) -> None:
     """In a worker process: write the cards of ``ids`` as one new segment of the index in ``directory``."""
     # The inherited pool's connections belong to the parent; never use or close them here.
     engine.dispose(close=False)
@@ -373,7 +379,7 @@ def _write_slice(slice_number: int, engine: Any, registry: Registry, directory: 
     try:
         ix = whoosh_index.open_dir(directory)
         # No lock: the parent holds it, and each worker writes only its own segment files.
-        writer = IndexWriter(ix, _lk=False, limitmb=128)
+        writer = IndexWriter(ix, _lk=False, limitmb=memory_mb)
         written = pending = 0
         with Session(engine) as session:
             for _, card in build_cards(session, registry, ids):
