@@ -63,17 +63,24 @@ class Text(NamedTuple):
         return parts
 
 
+UNSAFE_FOR_LOWER_CASE = re.compile(r"\\[xuN0-7]|\(\?[a-z-]")
+
+
 class Phrases:
     """A case-insensitive pattern, compiled for text as written and for a lower-cased copy (see ``Text``)."""
 
     __slots__ = ("any_case", "lower_case")
 
     def __init__(self, expression: str) -> None:
-        if re.search(r"\\[A-Z]", expression):
-            # Lower-casing would turn \S, \W, \B or \D into their opposites.
-            raise ValueError(f"write the upper-case escapes in {expression!r} another way")
+        # Written in lower case, and without what would match differently in
+        # lower-cased text (inline flags, characters given by code), the same
+        # expression serves both ways.
+        if expression != expression.lower() or UNSAFE_FOR_LOWER_CASE.search(expression):
+            raise ValueError(
+                f"write {expression!r} in lower case (it matches any case), without inline flags or character codes"
+            )
         self.any_case = re.compile(expression, re.IGNORECASE)
-        self.lower_case = re.compile(expression.lower())
+        self.lower_case = re.compile(expression)
 
     def finditer(self, text: Text) -> Iterator[re.Match[str]]:
         return (self.lower_case if text.lowered else self.any_case).finditer(text.searched)
@@ -90,6 +97,7 @@ class UseCasePattern:
     pattern: Phrases
 
 
+# Every pattern is written in lower case and matches any case (see ``Phrases``).
 PUPIL = r"(?:pupils?|students?|learners?|children|child|kids|young people)"
 STAFF = r"(?:teachers?|staff|senco?s?|leaders?|heads?|headteachers?|administrators?|office|practitioners?|tutors? in school|governors?|trusts?|schools?)"
 
@@ -137,7 +145,7 @@ USE_CASES = (
         "workflow",
         "the AI analyses school data for staff",
         Phrases(
-            r"attendance|analytics|dashboards?|\bMIS\b|data (?:analysis|insights?)|trends|predict\w* (?:attainment|attendance|risk|outcomes)|at[- ]risk"
+            r"attendance|analytics|dashboards?|\bmis\b|data (?:analysis|insights?)|trends|predict\w* (?:attainment|attendance|risk|outcomes)|at[- ]risk"
         ),
     ),
     UseCasePattern(
@@ -145,14 +153,14 @@ USE_CASES = (
         "workflow",
         "the AI drafts SEND paperwork for staff",
         Phrases(
-            r"\bEHCP?s?\b|education,? health and care|\bIEPs?\b|individual education plans?|provision maps?|one[- ]page profiles?|annual reviews?|support plans?|\bSENCO"
+            r"\behcp?s?\b|education,? health and care|\bieps?\b|individual education plans?|provision maps?|one[- ]page profiles?|annual reviews?|support plans?|\bsenco"
         ),
     ),
     UseCasePattern(
         "leadership",
         "workflow",
         "the AI supports leaders and governors",
-        Phrases(r"governors?|governance|trust boards?|self[- ]evaluation|\bSEF\b|improvement plans?|board papers?|leadership"),
+        Phrases(r"governors?|governance|trust boards?|self[- ]evaluation|\bsef\b|improvement plans?|board papers?|leadership"),
     ),
     UseCasePattern(
         "tutoring",
@@ -199,7 +207,7 @@ USE_CASES = (
         "teaching_learning",
         "the AI helps pupils learn a language",
         Phrases(
-            r"\bEAL\b|english as an additional language|language learning|pronunciation|speaking practice|conversation practice|new arrivals|modern foreign languages?|\bMFL\b|home languages?"
+            r"\beal\b|english as an additional language|language learning|pronunciation|speaking practice|conversation practice|new arrivals|modern foreign languages?|\bmfl\b|home languages?"
         ),
     ),
     UseCasePattern(
@@ -207,7 +215,7 @@ USE_CASES = (
         "teaching_learning",
         "the AI helps pupils with SEND or disabilities access learning",
         Phrases(
-            r"text[- ]to[- ]speech|speech[- ]to[- ]text|dyslexi\w+|\bAAC\b|augmentative|symbols?\b|visual(?:ly)? impair\w+|assistive|simplif\w+ (?:text|language) for|communication aids?"
+            r"text[- ]to[- ]speech|speech[- ]to[- ]text|dyslexi\w+|\baac\b|augmentative|symbols?\b|visual(?:ly)? impair\w+|assistive|simplif\w+ (?:text|language) for|communication aids?"
         ),
     ),
     UseCasePattern(
@@ -223,7 +231,7 @@ USE_CASES = (
         "teaching_learning",
         "pupils learn about AI itself",
         Phrases(
-            r"AI literacy|about (?:how )?AI works|learn(?:s|ing)? about (?:AI|artificial intelligence)|prompt(?:ing)? skills|evaluate AI (?:outputs|answers)"
+            r"ai literacy|about (?:how )?ai works|learn(?:s|ing)? about (?:ai|artificial intelligence)|prompt(?:ing)? skills|evaluate ai (?:outputs|answers)"
         ),
     ),
     UseCasePattern(
@@ -238,13 +246,13 @@ USE_CASES = (
 
 # Who receives the AI's output: the heart of the decision rule.
 PUPILS_USE_AI = Phrases(
-    rf"{PUPIL}[^.;]{{0,50}}\b(?:ask|asks|chat|chats|talk|talks|type|types|speak|speaks|practis\w*|answer|answers|interact\w*|converse\w*|work (?:with|through)|receive|receives|use|uses|prompt|prompts|play|plays|write|writes|compose|composes|press|presses|tap|taps|get|gets|have|has)\b[^.;]{{0,40}}\b(?:AI|assistant|chatbot|bot|tutor|model|it)\b"
-    rf"|(?:AI|assistant|chatbot|bot|tutor|avatar)[^.;]{{0,40}}\b(?:talks|speaks|responds|replies|listens|asks|guides|coaches|helps|supports|reads|explains|answers|adapts|quizzes)\b[^.;]{{0,30}}(?:to |with |for )?(?:each |the |a |their )?{PUPIL}"
-    rf"|\bfor {PUPIL},|{PUPIL} (?:get|have|receive) (?:an? )?(?:AI|filtered|personal)"
+    rf"{PUPIL}[^.;]{{0,50}}\b(?:ask|asks|chat|chats|talk|talks|type|types|speak|speaks|practis\w*|answer|answers|interact\w*|converse\w*|work (?:with|through)|receive|receives|use|uses|prompt|prompts|play|plays|write|writes|compose|composes|press|presses|tap|taps|get|gets|have|has)\b[^.;]{{0,40}}\b(?:ai|assistant|chatbot|bot|tutor|model|it)\b"
+    rf"|(?:ai|assistant|chatbot|bot|tutor|avatar)[^.;]{{0,40}}\b(?:talks|speaks|responds|replies|listens|asks|guides|coaches|helps|supports|reads|explains|answers|adapts|quizzes)\b[^.;]{{0,30}}(?:to |with |for )?(?:each |the |a |their )?{PUPIL}"
+    rf"|\bfor {PUPIL},|{PUPIL} (?:get|have|receive) (?:an? )?(?:ai|filtered|personal)"
 )
 STAFF_USE_AI = Phrases(
     rf"{STAFF}[^.;]{{0,50}}\b(?:type|types|enter|enters|upload|uploads|paste|pastes|ask|asks|generate|generates|draft|drafts|create|creates|use|uses|choose|chooses|select|selects|request|requests|prompt|prompts)\b"
-    rf"|(?:for|helps|saves) {STAFF}|{STAFF} (?:get|gets|receive|receives) (?:an? )?AI"
+    rf"|(?:for|helps|saves) {STAFF}|{STAFF} (?:get|gets|receive|receives) (?:an? )?ai"
 )
 REVIEWED_BEFORE_PUPILS = Phrases(
     rf"(?:review|reviews|check|checks|edit|edits|approve|approves|adapt|adapts)[^.;]{{0,60}}before[^.;]{{0,40}}(?:shar\w+|us\w+|sen\w+|giv\w+|releas\w+|publish\w+|set\w*)"
@@ -255,10 +263,10 @@ UNREVIEWED_TO_PUPILS = Phrases(
     rf"|(?:sent|returned|released|delivered|shown) (?:straight|directly|automatically) to {PUPIL}"
 )
 STAFF_ONLY_AI = Phrases(
-    rf"(?:only|just|solely) (?:by |for )?(?:the )?(?:teachers|staff|adults|senco|leaders)|{PUPIL}[^.;]{{0,50}}\b(?:do not|don't|never|cannot|can't) (?:use|see|access|interact with|talk to|chat with)[^.;]{{0,30}}(?:AI|assistant|feature|tool|it)"
-    rf"|{PUPIL}[^.;]{{0,50}}\bnever (?:\w+ ){{0,2}}the AI"
+    rf"(?:only|just|solely) (?:by |for )?(?:the )?(?:teachers|staff|adults|senco|leaders)|{PUPIL}[^.;]{{0,50}}\b(?:do not|don't|never|cannot|can't) (?:use|see|access|interact with|talk to|chat with)[^.;]{{0,30}}(?:ai|assistant|feature|tool|it)"
+    rf"|{PUPIL}[^.;]{{0,50}}\bnever (?:\w+ ){{0,2}}the ai"
     rf"|not (?:pupil|student|child)[- ](?:facing)|staff[- ](?:only|facing)|no (?:pupil|student|child) access|behind the teacher"
-    r"|the only AI (?:feature|use|function)[^.;]{0,60}for (?:teachers|staff)"
+    r"|the only ai (?:feature|use|function)[^.;]{0,60}for (?:teachers|staff)"
 )
 
 

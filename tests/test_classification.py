@@ -145,9 +145,10 @@ def test_phrases_match_the_same_spans_as_case_insensitive_search(words):
         assert fast == [m.span() for m in phrases.any_case.finditer(text)], phrases.any_case.pattern
 
 
-def test_upper_case_escapes_are_refused_because_lower_casing_would_invert_them():
-    with pytest.raises(ValueError, match="upper-case escapes"):
-        classifier.Phrases(r"pupils\S+")
+@pytest.mark.parametrize("expression", [r"pupils\S+", r"AI tutor", r"(?-i:ai)", r"\x41i", r"[A-z]+"])
+def test_patterns_that_would_match_differently_in_lower_case_text_are_refused(expression):
+    with pytest.raises(ValueError, match="in lower case"):
+        classifier.Phrases(expression)
 
 
 # --- deciding ------------------------------------------------------------------
