@@ -68,17 +68,21 @@ class IsolatedRunner:
         with self._lock:
             results: list[RunResult] = []
             while len(results) < len(evaluators):
-                calls = [_Call(evaluator.evaluate) for evaluator in evaluators[len(results) :]]
-                abandoned = threading.Event()
-                self._worker_queue().put((snapshot, calls, abandoned))
-                for call in calls:
-                    # Each call has ``timeout`` seconds from the end of the one before.
-                    if not call.done.wait(self.timeout):
-                        abandoned.set()  # the stuck worker skips the rest if it ever returns
+                batch = _Batch([_Call(evaluator.evaluate) for evaluator in evaluators[len(results) :]])
+                self._worker_queue().put((snapshot, batch))
+                try:
+                    for call in batch.calls:
+                        # Each call has ``timeout`` seconds from when the one before was seen to finish.
+                        if not call.done.wait(self.timeout) and batch.abandon_unless_done(call):
+                            self._jobs = None  # the stuck worker starts none of the rest if it ever returns
+                            results.append(RunResult("failed", error=f"It took longer than {self.timeout:g} seconds and was stopped."))
+                            break
+                        results.append(_outcome(evaluators[len(results)], call))
+                except BaseException:
+                    # Leave no calls queued behind the next caller's.
+                    if batch.abandon_unless_done(batch.calls[-1]):
                         self._jobs = None
-                        results.append(RunResult("failed", error=f"It took longer than {self.timeout:g} seconds and was stopped."))
-                        break
-                    results.append(_outcome(evaluators[len(results)], call))
+                    raise
             return results
 
 
@@ -90,6 +94,32 @@ class _Call:
         self.value: Any = None
         self.error: BaseException | None = None
         self.done = threading.Event()
+
+
+class _Batch:
+    """The calls handed to the worker thread together, and whether the caller has given up on the rest."""
+
+    def __init__(self, calls: list[_Call]) -> None:
+        self.calls = calls
+        self._abandoned = False
+        self._guard = threading.Lock()
+
+    def may_start(self) -> bool:
+        """Asked by the worker before each call."""
+        with self._guard:
+            return not self._abandoned
+
+    def abandon_unless_done(self, call: _Call) -> bool:
+        """Give up on the calls after ``call`` unless it has finished after all; True if given up.
+
+        Deciding under the guard means a call is never started by a stuck
+        worker that wakes up and also handed to a fresh one.
+        """
+        with self._guard:
+            if call.done.is_set():
+                return False
+            self._abandoned = True
+            return True
 
 
 def _outcome(evaluator: Evaluator, call: _Call) -> RunResult:
@@ -107,9 +137,9 @@ def current_runner() -> IsolatedRunner:
 
 def _work(jobs: queue.SimpleQueue) -> None:
     while True:
-        snapshot, calls, abandoned = jobs.get()
-        for call in calls:
-            if abandoned.is_set():
+        snapshot, batch = jobs.get()
+        for call in batch.calls:
+            if not batch.may_start():
                 break
             try:
                 call.value = call.function(snapshot)
@@ -130,7 +160,7 @@ def checked_results(evaluator: Evaluator, raw: Any) -> tuple[CriterionResult, ..
             raise ValueError(f"criterion {item.criterion!r} has unknown outcome {item.outcome!r}")
         if not isinstance(item.explanation, str) or not item.explanation.strip():
             raise ValueError(f"criterion {item.criterion!r} has no explanation")
-        if not all(isinstance(e, str) for e in item.evidence):
+        if not isinstance(item.evidence, (list, tuple)) or not all(isinstance(e, str) for e in item.evidence):
             raise ValueError(f"criterion {item.criterion!r} has evidence that is not text")
         if item.criterion in by_id:
             raise ValueError(f"criterion {item.criterion!r} is reported twice")

@@ -140,8 +140,9 @@ def test_a_red_line_caps_the_overall_score_and_is_reported(app, client, auth, su
         (lambda product: [CriterionResult("D1", "splendid", "x"), CriterionResult("D2", "met", "y")], "unknown outcome"),
         (lambda product: [CriterionResult("D1", "met", "x")], "missing ['D2']"),
         (lambda product: [CriterionResult("D1", "met", ""), CriterionResult("D2", "met", "y")], "no explanation"),
+        (lambda product: [CriterionResult("D1", "met", "x", evidence=None), CriterionResult("D2", "met", "y")], "not text"),
     ],
-    ids=["raises", "not-a-list", "bad-outcome", "missing-criterion", "no-explanation"],
+    ids=["raises", "not-a-list", "bad-outcome", "missing-criterion", "no-explanation", "evidence-none"],
 )
 def test_a_broken_evaluator_fails_alone(app, client, auth, supplier, entry, register_plugin, evaluate, reason):
     register_plugin(app, EvaluatorPlugin(make_evaluator(evaluate)), "broken")
