@@ -52,9 +52,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "INDEX_WRITER_MEMORY_MB",
         2048,
-        "Postings each process writing the search index (a full reindex, a bulk import's catch-up) holds in memory, "
-        "in MB; beyond it they are sorted on disk, about a third slower. A process uses about 1.3 times this: "
-        "a full reindex of 100,000 products on 2 cores needs about 1,500 each.",
+        "Postings each worker process that writes a search index segment (in a full reindex or a bulk import's catch-up) "
+        "holds in memory, in MB; beyond it they are sorted on disk, which takes about 1.5 times as long. A worker uses "
+        "about 1.3 times this, and there is one per core (at most 4): a full reindex of 100,000 products on 2 cores "
+        "needs about 1,500 each.",
     ),
     Setting(
         "SECRET_KEY",

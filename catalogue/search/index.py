@@ -139,7 +139,7 @@ class IndexStore:
 
     root: Path
     # What each segment-writing worker may hold of postings before sorting them on
-    # disk in runs, which makes writing a third slower (see the INDEX_WRITER_MEMORY_MB setting).
+    # disk in runs, which takes about 1.5 times as long (see the INDEX_WRITER_MEMORY_MB setting).
     writer_memory_mb: int = 2048
 
     @property
