@@ -84,8 +84,9 @@ class RegisterPositions(Positions):
     the same bytes (tested), so indexes written either way are one format.
     """
 
-    def word_values(self, value: str, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
-        if not isinstance(analyzer, RegisterAnalyzer) or kwargs.get("mode") != "index" or len(kwargs) > 1:
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        fast = isinstance(value, str) and isinstance(analyzer, RegisterAnalyzer) and kwargs == {"mode": "index"}
+        if not fast:  # e.g. a pre-tokenised list, which whoosh also accepts
             yield from super().word_values(value, analyzer, **kwargs)
             return
         places: dict[str, list[int]] = {}
