@@ -251,7 +251,8 @@ def catch_up(session: Session, registry: Registry, store: IndexStore, *, wait: f
                 return applied
             product_ids = sorted({product_id for _, product_id in entries})
             if processes > 1 and len(product_ids) >= PARALLEL_MIN:
-                _apply_in_processes(writer, session, registry, store, Path(ix.storage.folder), product_ids, processes, entries[-1][0])
+                _apply_in_processes(writer, session, registry, Path(ix.storage.folder), product_ids, processes, entries[-1][0],
+                                    memory_mb=store.writer_memory_mb)
             else:
                 _apply(writer, session, registry, product_ids)
                 writer.update_document(key=LOG_KEY, pid=MARKER_PID, applied=entries[-1][0])
@@ -271,13 +272,13 @@ def _apply(writer: Any, session: Session, registry: Registry, product_ids: Itera
             writer.update_document(**document(card))
 
 
-def _apply_in_processes(writer: IndexWriter, session: Session, registry: Registry, store: IndexStore, directory: Path,
-                        product_ids: list[int], processes: int, applied: int) -> None:
+def _apply_in_processes(writer: IndexWriter, session: Session, registry: Registry, directory: Path, product_ids: list[int],
+                        processes: int, applied: int, *, memory_mb: int) -> None:
     """``_apply`` and commit, with the products' new documents written by forked workers as their own segments."""
     # Each product's old document goes (if it has one); the workers write the public ones anew.
     for product_id in product_ids:
         writer.delete_by_term("key", str(product_id))
-    segments, _ = _write_in_processes(session, registry, directory, product_ids, processes, memory_mb=store.writer_memory_mb,
+    segments, _ = _write_in_processes(session, registry, directory, product_ids, processes, memory_mb=memory_mb,
                                       progress=lambda items, total: items)
     writer.update_document(key=LOG_KEY, pid=MARKER_PID, applied=applied)
     # As commit() does, with the workers' segments added to the TOC (see rebuild).
