@@ -145,6 +145,35 @@ def test_phrases_match_the_same_spans_as_case_insensitive_search(words):
         assert fast == [m.span() for m in phrases.any_case.finditer(text)], phrases.any_case.pattern
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_the_required_words_never_rule_out_a_text_the_pattern_matches(data):
+    # Texts made to match each pattern (with text around them): the word check must let every one through.
+    for phrases in ALL_PHRASES:
+        text = data.draw(st.from_regex(phrases.lower_case, alphabet=st.characters(max_codepoint=127))).lower()
+        if phrases.lower_case.search(text) is None:
+            continue  # lower-casing undid the match ("mark DOWN" passes the look-ahead that refuses "mark down")
+        assert phrases.search(classifier.Text.of(text)) is not None, (phrases.lower_case.pattern, text)
+
+
+@pytest.mark.parametrize(
+    ("expression", "words"),
+    [
+        (r"lesson plans?|planning", ("lesson plan", "planning")),
+        (r"\bmark(?:ing|s)?\b(?! ?down)", ("mark",)),
+        (r"(?:never|not|no) (?:\w+ ){0,2}shown", ("shown",)),  # the part of a sequence with the longest words
+        (r"(?:pupils?|children)+ use", ("children", "pupil")),
+        (r"notes|not", ("not",)),  # a text with "notes" has "not"
+        (r"\w+", None),
+        (r"plan(?:s|)", ("plan",)),
+        (r"(?:plan|)", None),  # one alternative matches anything
+        (r"(a)b\1", None),  # a back-reference: not read, so the pattern is always searched
+    ],
+)
+def test_required_words(expression, words):
+    assert classifier.required_words(expression) == words
+
+
 @pytest.mark.parametrize("expression", [r"pupils\S+", r"AI tutor", r"(?-i:ai)", r"\x41i", r"[A-z]+"])
 def test_patterns_that_would_match_differently_in_lower_case_text_are_refused(expression):
     with pytest.raises(ValueError, match="in lower case"):
