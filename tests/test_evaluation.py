@@ -196,6 +196,17 @@ def test_the_evaluators_after_a_stuck_one_run_once_each_on_a_fresh_thread():
     assert [run.status for run in runner.run(evaluators[:1], make_product())] == ["complete"]
 
 
+def test_the_time_limit_is_per_evaluator_not_for_all_of_them_together():
+    def unhurried(product):
+        time.sleep(0.25)
+        return [CriterionResult("D1", "met", "Because."), CriterionResult("D2", "met", "Logged.")]
+
+    evaluators = [make_evaluator(unhurried, id=f"unhurried_{n}") for n in range(3)]
+    # 0.75 s in all, longer than the limit, but each well inside it.
+    runs = evaluation.IsolatedRunner(timeout=0.5).run(evaluators, make_product())
+    assert [run.status for run in runs] == ["complete"] * 3
+
+
 def test_a_plugin_whose_hook_raises_is_reported_and_skipped(app, client, register_plugin):
     class Exploding:
         @hookimpl
