@@ -27,17 +27,16 @@ def answer_problems(answers: Mapping[str, Any], registry: Registry) -> dict[str,
 
 def problem_with(question: Question, answer: Any) -> str | None:
     """Why ``answer`` does not fit ``question``, in words that say what to send instead."""
-    options = ", ".join(question.options)
     match question.type:
         case "yes_no":
             if not isinstance(answer, bool):
                 return "Answer true or false."
         case "choice":
             if answer not in question.options:
-                return f"Choose one of: {options}."
+                return f"Choose one of: {', '.join(question.options)}."
         case "multi":
             if not isinstance(answer, list) or any(item not in question.options for item in answer):
-                return f"Give a list of any of: {options}."
+                return f"Give a list of any of: {', '.join(question.options)}."
             if len(set(answer)) != len(answer):
                 return "List each option only once."
         case "text":

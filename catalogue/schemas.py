@@ -98,16 +98,15 @@ class Answers(fields.Dict):
     also checked against its question's type and options (``catalogue.questionnaire``).
     """
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(keys=fields.String(), **kwargs)
-
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dict[str, Any]:
+        # Keys are checked here rather than by a String field per key: an entry
+        # has dozens of answers, and a bulk import validates 100,000 entries.
         answers = super()._deserialize(value, attr, data, **kwargs)
         if len(answers) > MAX_ANSWERS:
             raise ValidationError(f"Give at most {MAX_ANSWERS} answers.")
         problems: dict[str, list[str]] = {}
         for key, answer in answers.items():
-            if not ANSWER_KEY.match(key):
+            if not isinstance(key, str) or not ANSWER_KEY.match(key):
                 problems[key] = ["Question ids are lower-case letters, digits and underscores, e.g. dp_dpia."]
             elif (problem := _answer_problem(answer)) is not None:
                 problems[key] = [problem]
