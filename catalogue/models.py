@@ -9,7 +9,7 @@ append-only (see ``catalogue.db``, which refuses updates and deletes of it).
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, TypeDecorator, UniqueConstraint, text
 from sqlmodel import Field, Relationship, SQLModel
 
 # Named constraints let Alembic alter them later (SQLite batch mode needs names).
@@ -136,7 +136,8 @@ class Product(SQLModel, table=True):
     supplier_id: int = Field(foreign_key="organisation.id", index=True)
     # A reference the supplier or its association uses for this product, so a
     # re-submitted bulk file updates the same entry instead of duplicating it.
-    external_ref: str | None = Field(default=None, max_length=120)
+    # Indexed on its own: an import looks a batch's references up before it knows their suppliers.
+    external_ref: str | None = Field(default=None, max_length=120, index=True)
     latest_version_number: int = Field(default=0)
     # The version the public register shows; a newer submitted version waits for review.
     published_version_number: int | None = Field(default=None, index=True)
@@ -173,7 +174,12 @@ class ProductVersion(SQLModel, table=True):
     """One immutable snapshot of a product entry, as a supplier submitted it."""
 
     __tablename__ = "product_version"
-    __table_args__ = (UniqueConstraint("product_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("product_id", "number"),
+        # Names are unique per supplier regardless of case, and checked as lower(name):
+        # without this, every batch of an import scanned every version.
+        Index("ix_product_version_name_lower", text("lower(name)")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     product_id: int = Field(foreign_key="product.id", index=True)
