@@ -148,7 +148,9 @@ def _required(sequence: Any) -> set[str] | None:
             part = _required(argument[2])
         elif op in (re_parser.AT, re_parser.ASSERT, re_parser.ASSERT_NOT, re_parser.IN, re_parser.ANY,
                     re_parser.NOT_LITERAL, re_parser.MAX_REPEAT, re_parser.MIN_REPEAT, re_parser.CATEGORY, None):
-            part = None  # matches without any particular word (or, for look-arounds, outside the match)
+            # Matches without any particular word: a class, a boundary, a repeat that may occur
+            # no times; a look-around's words lie outside the match.
+            part = None
         else:
             raise ValueError(f"unfamiliar pattern construct {op}")
         if part:
