@@ -95,6 +95,9 @@ def build(n: int, *, force: bool = False, limit: int | None = None, directory: P
         def progress(records: Any, total: int) -> Any:
             return tqdm(records, total=total, desc=f"Importing {count:,}", unit="row", file=sys.stderr, disable=False, smoothing=0.05)
 
+        def index_progress(products: Any, total: int) -> Any:  # as the CLI's bar during each catch-up
+            return tqdm(products, total=total, desc="Indexing", unit="product", file=sys.stderr, disable=False, leave=False)
+
         profiler = cProfile.Profile() if profile else None
         if profiler is not None:
             # Forked judging and indexing workers would inherit the profiler's hook and run
@@ -104,8 +107,8 @@ def build(n: int, *, force: bool = False, limit: int | None = None, directory: P
             if profiler is not None:
                 profiler.enable()
             started = time.perf_counter()
-            report = imports.run(session, stream, "jsonl", user=imports.operator(ACTOR), progress=progress, index_wait=30,
-                                 publish=True, processes=processes)
+            report = imports.run(session, stream, "jsonl", user=imports.operator(ACTOR), progress=progress,
+                                 index_progress=index_progress, index_wait=30, publish=True, processes=processes)
             load_seconds = time.perf_counter() - started
             if profiler is not None:
                 profiler.disable()

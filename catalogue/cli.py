@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -44,6 +46,17 @@ def main() -> None:
 
 def _fail(message: str) -> None:
     raise click.ClickException(message)
+
+
+def _progress_bar(desc: str, unit: str, *, leave: bool = True) -> search.Progress:
+    """The progress callback of every long-running command: a bar on stderr, drawn only when that is a terminal.
+
+    ``leave=False`` clears the bar once done: for a step inside a command whose own summary follows.
+    """
+    def progress(items: Iterable[Any], total: int | None = None) -> Iterable[Any]:
+        return tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, disable=None, leave=leave)
+
+    return progress
 
 
 def _safe_url(url: str) -> str:
@@ -80,11 +93,8 @@ def seed(directory: Path) -> None:
     _require_schema()
     session = db.session()
 
-    def progress(items: list) -> tqdm:
-        return tqdm(items, desc="Seeding products", unit="product", file=sys.stderr, disable=None)
-
     try:
-        report = seeding.load(session, directory, progress=progress)
+        report = seeding.load(session, directory, progress=_progress_bar("Seeding products", "product"))
     except seeding.SeedError as exc:
         session.rollback()
         _fail(f"{exc} Nothing was loaded.")
@@ -135,13 +145,11 @@ def import_file(file: Path, fmt: str | None, org_name: str | None, publish: bool
             _fail(f"No supplier or association is named {org_name!r}. Check the spelling (names are case-sensitive).")
         user = accounts.api_account(session, role=organisation.kind, organisation=organisation, actor=ACTOR)
 
-    def progress(records, total):
-        return tqdm(records, total=total, desc="Importing", unit="row", file=sys.stderr, disable=None)
-
     with file.open("rb") as stream:
         try:
-            report = imports.run(session, stream, fmt, user=user, progress=progress, index_wait=30, publish=publish,
-                                 processes=os.cpu_count() or 1)
+            report = imports.run(session, stream, fmt, user=user, progress=_progress_bar("Importing", "row"),
+                                 index_progress=_progress_bar("Indexing", "product", leave=False), index_wait=30,
+                                 publish=publish, processes=os.cpu_count() or 1)
         except imports.ImportFileError as exc:
             session.rollback()
             _fail(f"{file.name}: {exc} Nothing was imported.")
@@ -184,7 +192,7 @@ def evaluate(everything: bool, stale: bool) -> None:
     installed = registry.current()
     work = evaluation.pending_work(session, installed, everything=everything)
     counts = {"complete": 0, "failed": 0}
-    for done, item in enumerate(tqdm(work, desc="Evaluating", unit="version", file=sys.stderr, disable=None), start=1):
+    for done, item in enumerate(_progress_bar("Evaluating", "version")(work, len(work)), start=1):
         version = session.get(ProductVersion, item.version_id)
         rows = evaluation.evaluate_version(
             session, version, registry=installed, runner=evaluation.current_runner(), evaluator_ids=item.evaluator_ids
@@ -196,7 +204,7 @@ def evaluate(everything: bool, stale: bool) -> None:
             session.commit()
             session.expunge_all()
     session.commit()
-    search.current().catch_up(session, wait=30)
+    search.current().catch_up(session, wait=30, processes=os.cpu_count() or 1, progress=_progress_bar("Indexing", "product", leave=False))
     click.echo(
         f"Evaluated {len(work)} product versions: {counts['complete']} evaluations complete, {counts['failed']} failed."
     )
@@ -225,13 +233,13 @@ def classify(everything: bool, flagged: bool) -> None:
     installed = registry.current()
     outcome = {"changed": 0, "unchanged": 0, "kept_overrides": 0}
     products_ = session.exec(select(Product)).all()
-    for done, product in enumerate(tqdm(products_, desc="Classifying", unit="product", file=sys.stderr, disable=None), start=1):
+    for done, product in enumerate(_progress_bar("Classifying", "product")(products_, len(products_)), start=1):
         for number in sorted({product.latest_version_number, product.published_version_number} - {None}):
             outcome[classification.reclassify(session, product.version(number), registry=installed)] += 1
         if done % 200 == 0:
             session.commit()
     session.commit()
-    search.current().catch_up(session, wait=30)
+    search.current().catch_up(session, wait=30, processes=os.cpu_count() or 1, progress=_progress_bar("Indexing", "product", leave=False))
     click.echo(
         f"Classified {outcome['changed'] + outcome['unchanged']} product versions: {outcome['changed']} changed category, "
         f"{outcome['unchanged']} unchanged; {outcome['kept_overrides']} reviewer overrides kept."
@@ -254,9 +262,7 @@ def reindex(check_only: bool, dry_run: bool, catch_up: bool, follow: bool, inter
     session = db.session()
     service = search.current()
 
-    def progress(items, total):
-        return tqdm(items, total=total, desc="Indexing" if not check_only else "Checking", unit="product", file=sys.stderr, disable=None)
-
+    progress = _progress_bar("Checking" if check_only else "Indexing", "product", leave=not follow)
     if check_only:
         report = service.check(session, repair=not dry_run, progress=progress)
         if report.ok:
@@ -269,7 +275,7 @@ def reindex(check_only: bool, dry_run: bool, catch_up: bool, follow: bool, inter
         return
     if catch_up or follow:
         while True:
-            applied = service.catch_up(session, wait=30)
+            applied = service.catch_up(session, wait=30, processes=os.cpu_count() or 1, progress=progress)
             session.rollback()  # end the read transaction so the next poll sees new commits
             if applied or not follow:
                 click.echo(f"Applied {applied} change-log entries; the log ends at entry {changelog.last_id(session)}.")

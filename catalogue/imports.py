@@ -268,6 +268,7 @@ def run(
     *,
     user: User,
     progress: Progress | None = None,
+    index_progress: search.Progress | None = None,
     batch_size: int = BATCH_SIZE,
     index_wait: float = 0.0,
     publish: bool = False,
@@ -277,7 +278,8 @@ def run(
     """Import every row of ``stream`` (bytes) as ``user``; commits as it goes and returns the report.
 
     Raises ``ImportFileError`` before storing anything if the file cannot be read.
-    ``progress(records, total)`` may wrap the rows (a progress bar). With
+    ``progress(records, total)`` may wrap the rows (a progress bar), and
+    ``index_progress(products, total)`` each catch-up's products. With
     ``publish`` (for the register's operator only) every stored version is
     published at once. ``processes`` > 1 judges rows in that many forked worker
     processes (see ``catalogue.bulk``); the CLI uses one per core. The index
@@ -298,7 +300,8 @@ def run(
         report = ImportReport(format=fmt)
         if index_every is None:
             index_every = INDEX_EVERY if processes > 1 else 1
-        importer = _Importer(session, user, report, fmt, publish=publish, processes=processes, index_every=index_every)
+        importer = _Importer(session, user, report, fmt, publish=publish, processes=processes, index_every=index_every,
+                             index_progress=index_progress)
         records: Iterable[Record] = _read(source, fmt, installed)
         if progress is not None:
             records = progress(records, total)
@@ -313,7 +316,7 @@ def run(
                 waiting = submitted
             if waiting is not None:
                 importer.apply(*waiting)
-    search.current().catch_up(session, wait=index_wait, processes=processes)
+    search.current().catch_up(session, wait=index_wait, processes=processes, progress=index_progress)
     return report
 
 
@@ -355,7 +358,7 @@ class _Importer:
     """
 
     def __init__(self, session: Session, user: User, report: ImportReport, fmt: str, *, publish: bool, processes: int,
-                 index_every: int) -> None:
+                 index_every: int, index_progress: search.Progress | None) -> None:
         self.session = session
         self.user = user
         self.report = report
@@ -363,6 +366,7 @@ class _Importer:
         self.publish = publish
         self.processes = processes
         self.index_every = index_every
+        self.index_progress = index_progress
         self.unindexed = 0
         self.batch: list[RowResult] = []
         # (supplier id, external_ref) -> the row that stored it, to refuse a product listed twice.
@@ -553,7 +557,7 @@ class _Importer:
         self.unindexed += len(self.batch)
         self.batch = []
         if self.unindexed >= self.index_every:
-            search.current().catch_up(session, processes=self.processes)
+            search.current().catch_up(session, processes=self.processes, progress=self.index_progress)
             self.unindexed = 0
         # Let go of the batch's objects; the importing user stays attached.
         session.expunge_all()

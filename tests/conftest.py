@@ -94,6 +94,18 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
+def visible_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Draw the commands' progress bars into captured stderr, as on a terminal (tqdm hides them elsewhere)."""
+    from catalogue import cli
+
+    class VisibleProgress(cli.tqdm):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **{**kwargs, "disable": False})
+
+    monkeypatch.setattr(cli, "tqdm", VisibleProgress)
+
+
+@pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
     """A session of its own, outside any request, to look at what the app stored."""
     with Session(app.extensions["catalogue.engine"], expire_on_commit=False) as session:

@@ -178,8 +178,19 @@ def test_a_large_import_is_indexed_by_worker_processes_and_matches_the_database(
         make_suppliers(session)
         service = search.current()
         service.catch_up(session)  # an index with its marker before the import
-        report = imports.run(session, jsonl(demo_entries), "jsonl", user=imports.operator("cli"), publish=True, processes=2)
+        watched: list[tuple[int, int]] = []  # (total announced, products counted) per catch-up
+
+        def watch(items, total):
+            watched.append((total, 0))
+            for item in items:
+                watched[-1] = (total, watched[-1][1] + 1)
+                yield item
+
+        report = imports.run(session, jsonl(demo_entries), "jsonl", user=imports.operator("cli"), publish=True, processes=2,
+                             index_progress=watch)
         assert report.created == len(demo_entries)
+        # The catch-up's progress counted every imported product as the workers indexed it.
+        assert watched == [(len(demo_entries), len(demo_entries))]
         ix = service.store.open()
         # One segment per worker was added in a single catch-up.
         assert len(ix._segments()) >= 2
@@ -193,7 +204,9 @@ def test_a_large_import_is_indexed_by_worker_processes_and_matches_the_database(
         version, _ = products.add_version(session, actor="test", product=product, entry=products.validate_entry(changed))
         products.publish(session, actor="test", product=product, version=version)
         session.commit()
-        service.catch_up(session)
+        watched.clear()
+        service.catch_up(session, progress=watch)
+        assert watched == [(1, 1)]  # written in this process, and watched the same way
         assert service.check(session, repair=False, progress=lambda items, total: items).ok
         assert service.search(search.SearchParams(q='"Replaced summary"')).total == 1
 

@@ -306,7 +306,7 @@ def test_a_failing_rebuild_worker_leaves_the_old_index_in_use(app, session, stor
         assert service.search(SearchParams()).total == 1
 
 
-def test_changes_committed_without_indexing_are_replayed_exactly(app, session, runner, client, entry):
+def test_changes_committed_without_indexing_are_replayed_exactly(app, session, runner, client, entry, visible_progress):
     """A crash between the database commit and the index update loses nothing."""
     from catalogue import accounts, products
 
@@ -318,6 +318,7 @@ def test_changes_committed_without_indexing_are_replayed_exactly(app, session, r
     assert client.get(URL).json["total"] == 0
     result = runner.invoke(args=["reindex", "--catch-up"])
     assert result.exit_code == 0 and "Applied 2 change-log entries" in result.output
+    assert "Indexing" in result.stderr and "1/1" in result.stderr
     assert client.get(URL).json["total"] == 1
     assert "Applied 0" in runner.invoke(args=["reindex", "--catch-up"]).output
     with app.app_context():

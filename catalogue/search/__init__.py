@@ -9,7 +9,7 @@ commit; ``rebuild()`` and ``check()`` back ``catalogue reindex``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,11 @@ from catalogue.registry import Registry
 from catalogue.search import index
 from catalogue.search.documents import FACETS, FACET_NAMES
 from catalogue.search.engine import QuerySyntaxError, SearchEngine, SearchParams, SearchResults
+from catalogue.search.index import Progress
 
-__all__ = ["FACETS", "FACET_NAMES", "QuerySyntaxError", "SearchParams", "SearchResults", "SearchService", "current"]
+__all__ = ["FACETS", "FACET_NAMES", "Progress", "QuerySyntaxError", "SearchParams", "SearchResults", "SearchService", "current"]
 
 log = logging.getLogger(__name__)
-Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 
 
 class SearchService:
@@ -39,11 +39,12 @@ class SearchService:
     def sorts(self) -> tuple[str, ...]:
         return ("relevance", "overall", *(f"score.{e}" for e in self.registry.evaluators), "name", "updated")
 
-    def catch_up(self, session: Session, *, wait: float = 0.0, processes: int = 1) -> int:
+    def catch_up(self, session: Session, *, wait: float = 0.0, processes: int = 1, progress: Progress | None = None) -> int:
         """Apply the change log to the index. Never raises: the database stays the truth and
-        ``catalogue reindex --check`` repairs anything a failure here leaves behind."""
+        ``catalogue reindex --check`` repairs anything a failure here leaves behind.
+        ``progress(products, total)`` may wrap the products being indexed (a progress bar)."""
         try:
-            return index.catch_up(session, self.registry, self.store, wait=wait, processes=processes)
+            return index.catch_up(session, self.registry, self.store, wait=wait, processes=processes, progress=progress)
         except Exception:  # noqa: BLE001 - an index failure must not fail the request that committed
             log.exception("The search index could not catch up with the change log")
             return 0

@@ -50,6 +50,9 @@ from catalogue.search.analysis import RegisterAnalyzer, RegisterPositions
 from catalogue.search.arrays import WholeLengths
 from catalogue.search.documents import KEYWORD_FIELDS, Card, build_cards, public_product_ids
 
+# Wraps an iterable of work with its length, as tqdm(items, total=total) does: the CLI's progress bars.
+Progress = Callable[[Iterable[Any], int], Iterable[Any]]
+
 LOG_KEY = "__log__"
 # Field boosts: a match in the name matters most, then supplier and summary.
 TEXT_BOOSTS = {"name": 4.0, "supplier": 2.0, "summary": 2.0, "ai_features": 1.5, "description": 1.0}
@@ -222,15 +225,18 @@ def applied_id(ix: whoosh_index.Index) -> int:
 PARALLEL_MIN = 2000
 
 
-def catch_up(session: Session, registry: Registry, store: IndexStore, *, wait: float = 0.0, processes: int = 1) -> int:
+def catch_up(session: Session, registry: Registry, store: IndexStore, *, wait: float = 0.0, processes: int = 1,
+             progress: Progress | None = None) -> int:
     """Apply pending change-log entries; returns how many entries were applied.
 
     Gives up at once (or after ``wait`` seconds) if another process is writing:
     that process will apply our entries too (see the module docstring). With
     ``processes`` > 1, a large backlog (a bulk import's) is written as one new
     segment per process, as ``rebuild`` writes (never from a web request).
+    ``progress``, if given, wraps each round's products as ``rebuild``'s does.
     """
     limit = 100_000 if processes > 1 else 5000
+    progress = progress or _unwatched
     applied = 0
     while True:
         ix = store.open()
@@ -252,9 +258,9 @@ def catch_up(session: Session, registry: Registry, store: IndexStore, *, wait: f
             product_ids = sorted({product_id for _, product_id in entries})
             if processes > 1 and len(product_ids) >= PARALLEL_MIN:
                 _apply_in_processes(writer, session, registry, Path(ix.storage.folder), product_ids, processes, entries[-1][0],
-                                    memory_mb=store.writer_memory_mb)
+                                    memory_mb=store.writer_memory_mb, progress=progress)
             else:
-                _apply(writer, session, registry, product_ids)
+                _apply(writer, session, registry, product_ids, progress=progress)
                 writer.update_document(key=LOG_KEY, pid=MARKER_PID, applied=entries[-1][0])
                 writer.commit()
         except BaseException:
@@ -264,8 +270,12 @@ def catch_up(session: Session, registry: Registry, store: IndexStore, *, wait: f
         applied += len(entries)
 
 
-def _apply(writer: Any, session: Session, registry: Registry, product_ids: Iterable[int]) -> None:
-    for product_id, card in build_cards(session, registry, sorted(product_ids)):
+def _unwatched(items: Iterable[Any], total: int) -> Iterable[Any]:
+    return items
+
+
+def _apply(writer: Any, session: Session, registry: Registry, product_ids: list[int], *, progress: Progress) -> None:
+    for product_id, card in progress(build_cards(session, registry, sorted(product_ids)), len(product_ids)):
         if card is None:
             writer.delete_by_term("key", str(product_id))
         else:
@@ -273,13 +283,13 @@ def _apply(writer: Any, session: Session, registry: Registry, product_ids: Itera
 
 
 def _apply_in_processes(writer: IndexWriter, session: Session, registry: Registry, directory: Path, product_ids: list[int],
-                        processes: int, applied: int, *, memory_mb: int) -> None:
+                        processes: int, applied: int, *, memory_mb: int, progress: Progress) -> None:
     """``_apply`` and commit, with the products' new documents written by forked workers as their own segments."""
     # Each product's old document goes (if it has one); the workers write the public ones anew.
     for product_id in product_ids:
         writer.delete_by_term("key", str(product_id))
     segments, _ = _write_in_processes(session, registry, directory, product_ids, processes, memory_mb=memory_mb,
-                                      progress=lambda items, total: items)
+                                      progress=progress)
     writer.update_document(key=LOG_KEY, pid=MARKER_PID, applied=applied)
     # As commit() does, with the workers' segments added to the TOC (see rebuild).
     kept = writer._merge_segments(None, None, None)
@@ -287,7 +297,7 @@ def _apply_in_processes(writer: IndexWriter, session: Session, registry: Registr
     writer._finish()
 
 
-def rebuild(session: Session, registry: Registry, store: IndexStore, *, progress: Callable[[Iterable[Any], int], Iterable[Any]],
+def rebuild(session: Session, registry: Registry, store: IndexStore, *, progress: Progress,
             processes: int | None = None) -> int:
     """Build a fresh index from the database in a new directory and swap it in; returns the product count.
 
@@ -321,7 +331,7 @@ def rebuild(session: Session, registry: Registry, store: IndexStore, *, progress
 
 
 def _write_in_processes(session: Session, registry: Registry, directory: Path, ids: list[int], processes: int, *,
-                        memory_mb: int, progress: Callable[[Iterable[Any], int], Iterable[Any]]) -> tuple[list[Any], int]:
+                        memory_mb: int, progress: Progress) -> tuple[list[Any], int]:
     """Run ``_write_slice`` in ``processes`` forked workers; returns their segments and how many products they wrote."""
     # fork, not spawn: the workers inherit the loaded plugins and the database engine.
     context = multiprocessing.get_context("fork")
@@ -420,7 +430,7 @@ class CheckReport:
 
 
 def check(session: Session, registry: Registry, store: IndexStore, *, repair: bool,
-          progress: Callable[[Iterable[Any], int], Iterable[Any]]) -> CheckReport:
+          progress: Progress) -> CheckReport:
     """Compare the index with the database product by product; optionally repair what differs."""
     ix = store.open()
     indexed: dict[int, str] = {}
@@ -440,6 +450,6 @@ def check(session: Session, registry: Registry, store: IndexStore, *, repair: bo
             report.stale.append(product_id)
     if repair and not report.ok:
         with IndexWriter(ix, timeout=30) as writer:
-            _apply(writer, session, registry, report.missing + report.extra + report.stale)
+            _apply(writer, session, registry, report.missing + report.extra + report.stale, progress=_unwatched)
     return report
 
