@@ -267,7 +267,7 @@ def test_a_rebuild_in_several_processes_equals_one_in_a_single_process(app, sess
 
 
 def _open_index(root: str) -> tuple[int, str]:
-    ix = index.IndexStore(Path(root)).open()
+    ix = index.IndexStore(Path(root), writer_memory_mb=64).open()
     return index.applied_id(ix), str(Path(ix.storage.folder).resolve())
 
 
@@ -275,12 +275,12 @@ def test_workers_starting_together_create_one_index(tmp_path):
     """gunicorn workers that all find no index create one between them, not one each."""
     with multiprocessing.get_context("fork").Pool(8) as pool:
         opened = pool.map(_open_index, [str(tmp_path)] * 32)
-    assert {folder for _, folder in opened} == {str(index.IndexStore(tmp_path).current_dir())}
+    assert {folder for _, folder in opened} == {str(index.IndexStore(tmp_path, writer_memory_mb=64).current_dir())}
     assert len(list(tmp_path.glob("gen-*"))) == 1
 
 
 def test_swapping_in_a_rebuild_keeps_a_newer_one_still_being_built(tmp_path):
-    store = index.IndexStore(tmp_path)
+    store = index.IndexStore(tmp_path, writer_memory_mb=64)
     older, newer = store.new_dir(), store.new_dir()  # two `catalogue reindex` runs at once
     store.swap(older)
     assert newer.exists() and store.current_dir() == older.resolve()

@@ -141,9 +141,9 @@ class IndexStore:
     """The index directory: ``root/current`` points at the live generation directory."""
 
     root: Path
-    # What each segment-writing worker may hold of postings before sorting them on
-    # disk in runs, which takes about 1.5 times as long (see the INDEX_WRITER_MEMORY_MB setting).
-    writer_memory_mb: int = 2048
+    # What each segment-writing worker may hold of postings before sorting them on disk
+    # in runs, which takes about 1.5 times as long: the INDEX_WRITER_MEMORY_MB setting.
+    writer_memory_mb: int
 
     @property
     def pointer(self) -> Path:
