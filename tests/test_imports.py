@@ -658,6 +658,17 @@ def test_cli_import_as_an_organisation_has_its_rights(runner, make_token, entry,
 # --- crash safety ------------------------------------------------------------------------------------
 
 
+def _running_with(argument: str) -> bool:
+    """Whether any process's command line contains ``argument`` (Linux's /proc)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if argument.encode() in cmdline.read_bytes():
+                return True
+        except OSError:  # it ended meanwhile
+            continue
+    return False
+
+
 @pytest.mark.slow
 def test_killing_the_importer_leaves_whole_rows_and_a_repairable_index(app, runner, session, database_url, entry, tmp_path, store):
     """kill -9 in the middle of a large import: each row is fully there or absent; the index is repaired by one command."""
@@ -683,6 +694,12 @@ def test_killing_the_importer_leaves_whole_rows_and_a_repairable_index(app, runn
             process.send_signal(signal.SIGKILL)
             process.wait(30)
     assert process.returncode == -signal.SIGKILL
+    # Nothing it forked lives on: a child holds the importer's database connections open, so the
+    # server would keep the killed importer's transaction, and its locks, while the child lived.
+    deadline = time.monotonic() + 3
+    while _running_with(str(path)):
+        assert time.monotonic() < deadline, "a process of the killed import is still running"
+        time.sleep(0.05)
 
     crashed = session.exec(select(Product).where(Product.external_ref.is_not(None))).all()
     assert 0 < len(crashed) < 2000
