@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, run_command
 from sqlalchemy import make_url
-from sqlmodel import select
+from sqlmodel import Session, select
 from tqdm import tqdm
 
 from catalogue import accounts, changelog, classification, db, evaluation, registry, search, seeding, settings, vocab
@@ -27,6 +27,8 @@ from catalogue.models import Organisation
 from catalogue.resources import SEED_DIR
 
 ACTOR = "cli"
+# The bulk commands (import, evaluate, classify, reindex) judge and index on every core.
+PROCESSES = os.cpu_count() or 1
 
 
 def _create_app() -> Flask:
@@ -48,15 +50,21 @@ def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
-def _progress_bar(desc: str, unit: str, *, leave: bool = True) -> search.Progress:
+def _progress_bar(desc: str, unit: str, *, leave: bool = True) -> Callable[..., Iterable[Any]]:
     """The progress callback of every long-running command: a bar on stderr, drawn only when that is a terminal.
 
+    Called as ``progress(items, total)``, or ``progress(items)`` when ``items`` has a length.
     ``leave=False`` clears the bar once done: for a step inside a command whose own summary follows.
     """
     def progress(items: Iterable[Any], total: int | None = None) -> Iterable[Any]:
         return tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, disable=None, leave=leave)
 
     return progress
+
+
+def _index_all_changes(session: Session) -> None:
+    """Bring the index up to date after a command that changed many products, on every core, with a bar."""
+    search.current().catch_up(session, wait=30, processes=PROCESSES, progress=_progress_bar("Indexing", "product", leave=False))
 
 
 def _safe_url(url: str) -> str:
@@ -149,7 +157,7 @@ def import_file(file: Path, fmt: str | None, org_name: str | None, publish: bool
         try:
             report = imports.run(session, stream, fmt, user=user, progress=_progress_bar("Importing", "row"),
                                  index_progress=_progress_bar("Indexing", "product", leave=False), index_wait=30,
-                                 publish=publish, processes=os.cpu_count() or 1)
+                                 publish=publish, processes=PROCESSES)
         except imports.ImportFileError as exc:
             session.rollback()
             _fail(f"{file.name}: {exc} Nothing was imported.")
@@ -204,7 +212,7 @@ def evaluate(everything: bool, stale: bool) -> None:
             session.commit()
             session.expunge_all()
     session.commit()
-    search.current().catch_up(session, wait=30, processes=os.cpu_count() or 1, progress=_progress_bar("Indexing", "product", leave=False))
+    _index_all_changes(session)
     click.echo(
         f"Evaluated {len(work)} product versions: {counts['complete']} evaluations complete, {counts['failed']} failed."
     )
@@ -239,7 +247,7 @@ def classify(everything: bool, flagged: bool) -> None:
         if done % 200 == 0:
             session.commit()
     session.commit()
-    search.current().catch_up(session, wait=30, processes=os.cpu_count() or 1, progress=_progress_bar("Indexing", "product", leave=False))
+    _index_all_changes(session)
     click.echo(
         f"Classified {outcome['changed'] + outcome['unchanged']} product versions: {outcome['changed']} changed category, "
         f"{outcome['unchanged']} unchanged; {outcome['kept_overrides']} reviewer overrides kept."
@@ -275,7 +283,7 @@ def reindex(check_only: bool, dry_run: bool, catch_up: bool, follow: bool, inter
         return
     if catch_up or follow:
         while True:
-            applied = service.catch_up(session, wait=30, processes=os.cpu_count() or 1, progress=progress)
+            applied = service.catch_up(session, wait=30, processes=PROCESSES, progress=progress)
             session.rollback()  # end the read transaction so the next poll sees new commits
             if applied or not follow:
                 click.echo(f"Applied {applied} change-log entries; the log ends at entry {changelog.last_id(session)}.")
